@@ -1,0 +1,37 @@
+package dev.mcpratelimit.config;
+
+import dev.mcpratelimit.core.Policy;
+import dev.mcpratelimit.identity.CallerDirectory;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * A whole, validated configuration: the limiting policy plus everything the agent around it needs.
+ *
+ * @param source the file it came from, or {@code null} for the built-in defaults
+ * @param stdioCaller the caller id behind a stdio transport, or {@code null} for the anonymous caller
+ */
+public record AgentConfig(
+    Path source,
+    Policy policy,
+    CallerDirectory callers,
+    String identityHeader,
+    String stdioCaller,
+    List<MethodTarget> methods,
+    int rejectHttpStatus,
+    StoreKind store,
+    long maxBuckets) {
+
+  public AgentConfig {
+    methods = List.copyOf(methods);
+  }
+
+  /** What the agent runs with when no file is given. */
+  public static AgentConfig defaults() {
+    try {
+      return ConfigParser.parse(null, "");
+    } catch (InvalidConfigException e) {
+      throw new IllegalStateException("built-in defaults are invalid", e);
+    }
+  }
+}

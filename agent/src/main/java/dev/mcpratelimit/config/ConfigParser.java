@@ -1,0 +1,377 @@
+package dev.mcpratelimit.config;
+
+import dev.mcpratelimit.config.ConfigKeys.Kind;
+import dev.mcpratelimit.config.ConfigKeys.Parsed;
+import dev.mcpratelimit.config.PropertiesFile.Entry;
+import dev.mcpratelimit.config.Values.BadValue;
+import dev.mcpratelimit.core.BucketLimit;
+import dev.mcpratelimit.core.Mode;
+import dev.mcpratelimit.core.Policy;
+import dev.mcpratelimit.core.Rate;
+import dev.mcpratelimit.core.ToolPolicy;
+import dev.mcpratelimit.identity.ApiKeys;
+import dev.mcpratelimit.identity.Caller;
+import dev.mcpratelimit.identity.CallerDirectory;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+
+/**
+ * Turns a properties file into an {@link AgentConfig}, or into every problem it has, each naming
+ * file, line and key. Keys not in the file take the documented defaults.
+ */
+public final class ConfigParser {
+
+  static final String DEFAULT_IDENTITY_HEADER = "X-API-Key";
+  static final long DEFAULT_MAX_BUCKETS = 1_000_000;
+  private static final Map<String, Rate> DEFAULT_TIERS = Map.of(
+      "free", Rate.perMinute(10),
+      "basic", Rate.perMinute(60),
+      "premium", Rate.perMinute(300),
+      "enterprise", Rate.perMinute(1000));
+
+  private static final Pattern METHOD_TARGET =
+      Pattern.compile("[A-Za-z_$][\\w$]*(\\.[A-Za-z_$][\\w$]*)*#[A-Za-z_$][\\w$]*");
+  private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
+
+  private final Path file;
+  private final List<ConfigProblem> problems = new ArrayList<>();
+  /** Entries by kind, in file order. */
+  private final Map<Kind, List<Keyed>> byKind = new HashMap<>();
+
+  private record Keyed(Entry entry, Parsed key) {
+    String name() {
+      return key.name();
+    }
+  }
+
+  /** A limit being assembled from its rate and burst lines. */
+  private static final class LimitLines {
+    Rate rate;
+    Entry rateLine;
+    Long burst;
+    Entry burstLine;
+  }
+
+  private ConfigParser(Path file) {
+    this.file = file;
+  }
+
+  /** Reads and parses {@code file}. */
+  public static AgentConfig load(Path file) throws InvalidConfigException {
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new InvalidConfigException(List.of(new ConfigProblem(file, 0, null, "cannot read: " + describe(e))));
+    }
+    return parse(file, text);
+  }
+
+  /** Parses {@code text}, which came from {@code file} ({@code null} for the built-in defaults). */
+  public static AgentConfig parse(Path file, String text) throws InvalidConfigException {
+    return new ConfigParser(file).build(text);
+  }
+
+  static String describe(IOException e) {
+    return e instanceof java.nio.file.NoSuchFileException ? "no such file" : e.getClass().getSimpleName()
+        + (e.getMessage() == null ? "" : " " + e.getMessage());
+  }
+
+  private AgentConfig build(String text) throws InvalidConfigException {
+    for (Entry entry : PropertiesFile.parse(file, text, problems)) {
+      classify(entry);
+    }
+    Map<String, BucketLimit> tiers = tiers();
+    String defaultTier = defaultTier(tiers);
+    CallerDirectory callers = callers(tiers, defaultTier);
+    String stdioCaller = single(Kind.STDIO_CALLER, null, value -> {
+      if (callers.byId(value).isEmpty()) {
+        throw new BadValue("unknown caller \"" + value + "\"; define caller." + value + ".tier first");
+      }
+      return value;
+    });
+    String identityHeader = single(Kind.IDENTITY_HEADER, DEFAULT_IDENTITY_HEADER, value -> {
+      if (!HEADER_NAME.matcher(value).matches()) {
+        throw new BadValue("\"" + value + "\" is not an HTTP header name");
+      }
+      return value;
+    });
+    List<MethodTarget> methods = methods();
+    Map<String, ToolPolicy> tools = tools(tiers);
+    Mode mode = single(Kind.MODE, Mode.ENFORCE, value -> Values.choice(value, Mode.class));
+    int rejectStatus = single(Kind.REJECT_HTTP_STATUS, 429, ConfigParser::httpStatus);
+    StoreKind store = single(Kind.STORE, StoreKind.MEMORY, ConfigParser::store);
+    long maxBuckets = single(Kind.STORE_MEMORY_MAX_BUCKETS, DEFAULT_MAX_BUCKETS,
+        value -> Values.positive(value, "the bucket bound"));
+    if (!problems.isEmpty()) {
+      throw new InvalidConfigException(problems);
+    }
+    Policy policy = new Policy(tiers, defaultTier, tools, mode);
+    return new AgentConfig(file, policy, callers, identityHeader, stdioCaller, methods, rejectStatus, store, maxBuckets);
+  }
+
+  private void classify(Entry entry) {
+    Parsed parsed = ConfigKeys.parse(entry.key());
+    if (parsed == null) {
+      String suggestion = ConfigKeys.suggest(entry.key());
+      problem(entry, "unknown key" + (suggestion == null ? "" : " (did you mean " + suggestion + "?)"));
+    } else if (entry.value().isEmpty()) {
+      problem(entry, "empty value");
+    } else {
+      byKind.computeIfAbsent(parsed.kind(), k -> new ArrayList<>()).add(new Keyed(entry, parsed));
+    }
+  }
+
+  private Map<String, BucketLimit> tiers() {
+    Map<String, LimitLines> lines = new TreeMap<>();
+    DEFAULT_TIERS.forEach((name, rate) -> lines.computeIfAbsent(name, n -> new LimitLines()).rate = rate);
+    readLimits(Kind.TIER_RATE, Kind.TIER_BURST, keyed -> keyed.name(), lines);
+    Map<String, BucketLimit> tiers = new LinkedHashMap<>();
+    lines.forEach((name, limit) -> {
+      BucketLimit built = limit(limit, "tier " + name);
+      if (built != null) {
+        tiers.put(name, built);
+      }
+    });
+    return tiers;
+  }
+
+  /** Reads rate and burst lines into {@code into}, grouped by the name {@code group} picks. */
+  private void readLimits(Kind rateKind, Kind burstKind,
+      java.util.function.Function<Keyed, String> group, Map<String, LimitLines> into) {
+    for (Keyed keyed : entries(rateKind)) {
+      LimitLines limit = into.computeIfAbsent(group.apply(keyed), n -> new LimitLines());
+      limit.rate = value(keyed.entry, Values::rate);
+      limit.rateLine = keyed.entry;
+    }
+    for (Keyed keyed : entries(burstKind)) {
+      LimitLines limit = into.computeIfAbsent(group.apply(keyed), n -> new LimitLines());
+      limit.burst = value(keyed.entry, value -> Values.positive(value, "burst"));
+      limit.burstLine = keyed.entry;
+    }
+  }
+
+  /** The limit described by {@code lines}, or {@code null} if it is incomplete or invalid. */
+  private BucketLimit limit(LimitLines lines, String what) {
+    if (lines.rate == null) {
+      if (lines.rateLine == null && lines.burstLine != null) {
+        problem(lines.burstLine, what + " has a burst but no rate");
+      }
+      return null;
+    }
+    try {
+      return lines.burst == null ? BucketLimit.ofRate(lines.rate) : new BucketLimit(lines.burst, lines.rate);
+    } catch (IllegalArgumentException | ArithmeticException e) {
+      problem(lines.burstLine != null ? lines.burstLine : lines.rateLine,
+          "burst " + (lines.burst == null ? "" : lines.burst + " ") + "is too large for rate " + lines.rate);
+      return null;
+    }
+  }
+
+  private String defaultTier(Map<String, BucketLimit> tiers) {
+    return single(Kind.DEFAULT_TIER, "free", value -> tierName(value, tiers));
+  }
+
+  private CallerDirectory callers(Map<String, BucketLimit> tiers, String defaultTier) {
+    Map<String, String> tierOf = new TreeMap<>();
+    for (Keyed keyed : entries(Kind.CALLER_TIER)) {
+      String tier = value(keyed.entry, value -> tierName(value, tiers));
+      tierOf.put(keyed.name(), tier);
+    }
+    Map<String, String> hashOf = new TreeMap<>();
+    Map<String, Keyed> hashOwner = new HashMap<>();
+    for (Keyed keyed : entries(Kind.CALLER_KEY)) {
+      String hash = value(keyed.entry, value -> {
+        if (!ApiKeys.isSha256Hex(value)) {
+          throw new BadValue("not a SHA-256 hex digest (64 hex digits); compute it with: printf %s \"$KEY\" | sha256sum");
+        }
+        return value.toLowerCase(Locale.ROOT);
+      });
+      if (hash == null) {
+        continue;
+      }
+      Keyed owner = hashOwner.putIfAbsent(hash, keyed);
+      if (owner != null) {
+        problem(keyed.entry, "same API key hash as caller " + owner.name() + " (line " + owner.entry.line() + ")");
+      } else {
+        hashOf.put(keyed.name(), hash);
+      }
+    }
+    TreeSet<String> ids = new TreeSet<>(tierOf.keySet());
+    ids.addAll(hashOf.keySet());
+    List<Caller> callers = new ArrayList<>();
+    for (String id : ids) {
+      String tier = tierOf.get(id);
+      callers.add(new Caller(id, tier != null ? tier : defaultTier, hashOf.get(id)));
+    }
+    return new CallerDirectory(callers);
+  }
+
+  private List<MethodTarget> methods() {
+    List<MethodTarget> methods = new ArrayList<>();
+    for (Keyed keyed : entries(Kind.METHOD_TARGET)) {
+      String target = value(keyed.entry, value -> {
+        if (!METHOD_TARGET.matcher(value).matches()) {
+          throw new BadValue("\"" + value + "\" is not a method; write fully.qualified.Class#method");
+        }
+        return value;
+      });
+      if (target != null) {
+        int hash = target.indexOf('#');
+        methods.add(new MethodTarget(keyed.name(), target.substring(0, hash), target.substring(hash + 1)));
+      }
+    }
+    for (Keyed keyed : entries(Kind.METHOD_COST)) {
+      if (methods.stream().noneMatch(m -> m.name().equals(keyed.name()))) {
+        problem(keyed.entry, "method " + keyed.name() + " has a cost but no method." + keyed.name() + ".target");
+      }
+    }
+    return methods;
+  }
+
+  private Map<String, ToolPolicy> tools(Map<String, BucketLimit> tiers) {
+    Map<String, Long> costs = new TreeMap<>();
+    Map<String, Entry> costLines = new HashMap<>();
+    for (Kind kind : List.of(Kind.TOOL_COST, Kind.METHOD_COST)) {
+      for (Keyed keyed : entries(kind)) {
+        Long cost = value(keyed.entry, value -> Values.positive(value, "cost"));
+        Entry earlier = costLines.putIfAbsent(keyed.name(), keyed.entry);
+        if (earlier != null) {
+          problem(keyed.entry, "the cost of " + keyed.name() + " is already set on line " + earlier.line());
+        } else if (cost != null) {
+          costs.put(keyed.name(), cost);
+        }
+      }
+    }
+    Map<String, LimitLines> perTier = new TreeMap<>();
+    readLimits(Kind.TOOL_TIER_RATE, Kind.TOOL_TIER_BURST,
+        keyed -> keyed.name() + "\u0000" + keyed.key().names().get(1), perTier);
+    Map<String, LimitLines> global = new TreeMap<>();
+    readLimits(Kind.TOOL_GLOBAL_RATE, Kind.TOOL_GLOBAL_BURST, Keyed::name, global);
+
+    TreeSet<String> names = new TreeSet<>(costs.keySet());
+    perTier.keySet().forEach(key -> names.add(key.substring(0, key.indexOf('\u0000'))));
+    names.addAll(global.keySet());
+    Map<String, ToolPolicy> tools = new HashMap<>();
+    for (String tool : names) {
+      Map<String, BucketLimit> tierLimits = new HashMap<>();
+      perTier.forEach((key, lines) -> {
+        int split = key.indexOf('\u0000');
+        String tier = key.substring(split + 1);
+        if (!key.substring(0, split).equals(tool)) {
+          return;
+        }
+        if (!tiers.containsKey(tier)) {
+          problem(lines.rateLine != null ? lines.rateLine : lines.burstLine, unknownTier(tier, tiers));
+          return;
+        }
+        BucketLimit limit = limit(lines, "tool " + tool + " on tier " + tier);
+        if (limit != null) {
+          tierLimits.put(tier, limit);
+        }
+      });
+      LimitLines globalLines = global.get(tool);
+      BucketLimit globalLimit = globalLines == null ? null : limit(globalLines, "tool " + tool + " (global)");
+      long cost = costs.getOrDefault(tool, 1L);
+      checkAffordable(tool, cost, costLines.get(tool), tiers, tierLimits, globalLimit);
+      tools.put(tool, new ToolPolicy(tool, cost, tierLimits, globalLimit));
+    }
+    return tools;
+  }
+
+  /** A cost above a bucket's burst could never be paid: a configuration mistake, not a limit. */
+  private void checkAffordable(String tool, long cost, Entry costLine, Map<String, BucketLimit> tiers,
+      Map<String, BucketLimit> tierLimits, BucketLimit global) {
+    if (costLine == null) {
+      return;
+    }
+    List<String> tooSmall = new ArrayList<>();
+    tiers.forEach((tier, limit) -> {
+      if (limit.capacity() < cost) {
+        tooSmall.add("tier " + tier + " (burst " + limit.capacity() + ")");
+      }
+    });
+    tierLimits.forEach((tier, limit) -> {
+      if (limit.capacity() < cost) {
+        tooSmall.add("its limit on tier " + tier + " (burst " + limit.capacity() + ")");
+      }
+    });
+    if (global != null && global.capacity() < cost) {
+      tooSmall.add("its global limit (burst " + global.capacity() + ")");
+    }
+    if (!tooSmall.isEmpty()) {
+      problem(costLine, "cost " + cost + " exceeds the burst of " + String.join(", ", tooSmall)
+          + ": the tool could never be called there");
+    }
+  }
+
+  private static int httpStatus(String value) throws BadValue {
+    long status = Values.positive(value, "the status");
+    if (status != 200 && (status < 400 || status > 599)) {
+      throw new BadValue("\"" + value + "\" must be 200 or an HTTP error status (400-599), usually 429");
+    }
+    return (int) status;
+  }
+
+  private static StoreKind store(String value) throws BadValue {
+    if (value.equals("redis")) {
+      throw new BadValue("store=redis is not available in this version; use store=memory");
+    }
+    return Values.choice(value, StoreKind.class);
+  }
+
+  private static String tierName(String value, Map<String, BucketLimit> tiers) throws BadValue {
+    if (!tiers.containsKey(value)) {
+      throw new BadValue(unknownTier(value, tiers));
+    }
+    return value;
+  }
+
+  private static String unknownTier(String tier, Map<String, BucketLimit> tiers) {
+    return "unknown tier \"" + tier + "\" (tiers: " + String.join(", ", new TreeSet<>(tiers.keySet())) + ")";
+  }
+
+  @FunctionalInterface
+  private interface ValueParser<T> {
+    T parse(String value) throws BadValue;
+  }
+
+  private List<Keyed> entries(Kind kind) {
+    return byKind.getOrDefault(kind, List.of());
+  }
+
+  /** The parsed value of a key that may appear once, or {@code fallback} when absent or invalid. */
+  private <T> T single(Kind kind, T fallback, ValueParser<T> parser) {
+    List<Keyed> entries = entries(kind);
+    if (entries.isEmpty()) {
+      return fallback;
+    }
+    T value = value(entries.get(0).entry, parser);
+    return value != null ? value : fallback;
+  }
+
+  /** The parsed value, or {@code null} after recording the problem. */
+  private <T> T value(Entry entry, ValueParser<T> parser) {
+    try {
+      return parser.parse(entry.value());
+    } catch (BadValue e) {
+      problem(entry, e.getMessage());
+      return null;
+    }
+  }
+
+  private void problem(Entry entry, String message) {
+    problems.add(new ConfigProblem(file, entry.line(), entry.key(), message));
+  }
+}

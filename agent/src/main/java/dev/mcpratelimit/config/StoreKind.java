@@ -1,0 +1,6 @@
+package dev.mcpratelimit.config;
+
+/** Where buckets live ({@code store=}). */
+public enum StoreKind {
+  MEMORY
+}

@@ -1,0 +1,66 @@
+package dev.mcpratelimit.config;
+
+import dev.mcpratelimit.core.Rate;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Parses single values; a bad value throws {@link BadValue} with a message for the operator. */
+final class Values {
+
+  static final class BadValue extends Exception {
+    BadValue(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  private static final Pattern RATE = Pattern.compile("(-?[0-9]+)\\s*/\\s*([A-Za-z]*)");
+
+  private Values() {}
+
+  static Rate rate(String value) throws BadValue {
+    Matcher m = RATE.matcher(value);
+    if (!m.matches()) {
+      throw new BadValue("\"" + value + "\" is not a rate; write tokens/unit, e.g. 10/min");
+    }
+    long tokens = positive(m.group(1), "the number of tokens");
+    TimeUnit unit = switch (m.group(2)) {
+      case "s" -> TimeUnit.SECONDS;
+      case "min" -> TimeUnit.MINUTES;
+      case "h" -> TimeUnit.HOURS;
+      case "day" -> TimeUnit.DAYS;
+      default -> throw new BadValue("bad unit \"" + m.group(2) + "\" in \"" + value + "\"; use /s, /min, /h or /day");
+    };
+    return new Rate(tokens, unit);
+  }
+
+  static long positive(String value, String what) throws BadValue {
+    if (!value.matches("-?[0-9]+")) {
+      throw new BadValue("\"" + value + "\" is not a whole number; " + what + " must be a positive whole number");
+    }
+    long number;
+    try {
+      number = Long.parseLong(value);
+    } catch (NumberFormatException e) {
+      throw new BadValue("\"" + value + "\" is too large");
+    }
+    if (number <= 0) {
+      throw new BadValue(what + " must be positive, not " + value);
+    }
+    return number;
+  }
+
+  static <E extends Enum<E>> E choice(String value, Class<E> type) throws BadValue {
+    for (E constant : type.getEnumConstants()) {
+      if (constant.name().equalsIgnoreCase(value)) {
+        return constant;
+      }
+    }
+    StringBuilder allowed = new StringBuilder();
+    for (E constant : type.getEnumConstants()) {
+      allowed.append(allowed.length() == 0 ? "" : " | ").append(constant.name().toLowerCase(Locale.ROOT));
+    }
+    throw new BadValue("\"" + value + "\" is not one of " + allowed);
+  }
+}

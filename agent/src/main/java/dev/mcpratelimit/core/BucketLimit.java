@@ -1,0 +1,125 @@
+package dev.mcpratelimit.core;
+
+/**
+ * The shape of one bucket: a capacity (burst) and a continuous refill rate.
+ *
+ * <p>Arithmetic is exact integer arithmetic in "credit" units: the bucket gains
+ * {@link #creditPerNano} credit every nanosecond and one token is {@link #creditPerToken} credit.
+ * Both come from the rate reduced by their greatest common divisor, so no rounding ever happens and
+ * millions of calls cannot drift.
+ */
+public final class BucketLimit {
+
+  private final long capacity;
+  private final Rate rate;
+  private final long creditPerNano;
+  private final long creditPerToken;
+  private final long capacityCredit;
+
+  public BucketLimit(long capacity, Rate rate) {
+    if (capacity <= 0) {
+      throw new IllegalArgumentException("burst must be positive: " + capacity);
+    }
+    long period = rate.periodNanos();
+    long gcd = gcd(rate.tokens(), period);
+    this.capacity = capacity;
+    this.rate = rate;
+    this.creditPerNano = rate.tokens() / gcd;
+    this.creditPerToken = period / gcd;
+    try {
+      this.capacityCredit = Math.multiplyExact(capacity, creditPerToken);
+    } catch (ArithmeticException e) {
+      throw new IllegalArgumentException("burst " + capacity + " is too large for rate " + rate);
+    }
+  }
+
+  /** A limit whose burst is one minute of its rate. */
+  public static BucketLimit ofRate(Rate rate) {
+    return new BucketLimit(rate.oneMinuteOfTokens(), rate);
+  }
+
+  public long capacity() {
+    return capacity;
+  }
+
+  public Rate rate() {
+    return rate;
+  }
+
+  long creditPerNano() {
+    return creditPerNano;
+  }
+
+  long capacityCredit() {
+    return capacityCredit;
+  }
+
+  /** Credit that {@code tokens} tokens are worth; callers guarantee {@code tokens <= capacity}. */
+  public long credit(long tokens) {
+    return tokens * creditPerToken;
+  }
+
+  /** Whole tokens in {@code credit}, rounded down. */
+  public long wholeTokens(long credit) {
+    return credit / creditPerToken;
+  }
+
+  /** Nanoseconds until {@code credit} has grown by {@code missingCredit}, rounded up. */
+  public long nanosToGain(long missingCredit) {
+    return missingCredit <= 0 ? 0 : -Math.floorDiv(-missingCredit, creditPerNano);
+  }
+
+  /** Nanoseconds an empty bucket needs to fill up (the policy window). */
+  public long nanosToFillFromEmpty() {
+    return nanosToGain(capacityCredit);
+  }
+
+  /** Credit after {@code elapsedNanos} of refill from {@code credit}, capped at capacity. */
+  long refill(long credit, long elapsedNanos) {
+    if (elapsedNanos <= 0) {
+      return credit;
+    }
+    long missing = capacityCredit - credit;
+    // Compare in time rather than credit so that a long idle period cannot overflow.
+    return elapsedNanos >= nanosToGain(missing) ? capacityCredit : credit + elapsedNanos * creditPerNano;
+  }
+
+  /** The same fraction of a token's worth, expressed in this limit's units, capped at capacity. */
+  long convertFrom(BucketLimit other, long otherCredit) {
+    if (other.creditPerToken == creditPerToken) {
+      return Math.min(otherCredit, capacityCredit);
+    }
+    long tokens = otherCredit / other.creditPerToken;
+    if (tokens >= capacity) {
+      return capacityCredit;
+    }
+    long fraction = otherCredit % other.creditPerToken;
+    // Only the sub-token fraction is scaled in floating point, once per configuration change.
+    long scaledFraction = (long) ((double) fraction / other.creditPerToken * creditPerToken);
+    return tokens * creditPerToken + Math.min(scaledFraction, creditPerToken - 1);
+  }
+
+  private static long gcd(long a, long b) {
+    while (b != 0) {
+      long t = a % b;
+      a = b;
+      b = t;
+    }
+    return a;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof BucketLimit other && capacity == other.capacity && rate.equals(other.rate);
+  }
+
+  @Override
+  public int hashCode() {
+    return Long.hashCode(capacity) * 31 + rate.hashCode();
+  }
+
+  @Override
+  public String toString() {
+    return "burst " + capacity + " at " + rate;
+  }
+}

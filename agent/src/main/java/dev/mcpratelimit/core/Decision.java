@@ -1,0 +1,51 @@
+package dev.mcpratelimit.core;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Everything a caller and an operator need to know about one call.
+ *
+ * <p>The bucket fields describe the binding bucket: after an admission the one with the fewest
+ * whole tokens left, after a rejection the one that makes the caller wait longest. For
+ * {@link Outcome#NOT_LIMITED} they are empty ({@code scope} and {@code limit} are {@code null}).
+ *
+ * @param remaining whole tokens left in the binding bucket
+ * @param nanosUntilFull time until the binding bucket is full again
+ * @param nanosUntilAllowed time until this call (same cost) would be admitted; zero when admitted
+ */
+public record Decision(
+    Outcome outcome,
+    String caller,
+    String tier,
+    String tool,
+    long cost,
+    Scope scope,
+    BucketLimit limit,
+    long remaining,
+    long nanosUntilFull,
+    long nanosUntilAllowed) {
+
+  static Decision notLimited(String caller, String tier, String tool) {
+    return new Decision(Outcome.NOT_LIMITED, caller, tier, tool, 0, null, null, 0, 0, 0);
+  }
+
+  /** Whether the call may run (shadow rejections run too). */
+  public boolean admitted() {
+    return outcome != Outcome.REJECTED;
+  }
+
+  /** Whole seconds until the call would be admitted, rounded up, at least 1 (the Retry-After value). */
+  public long retryAfterSeconds() {
+    return Math.max(1, ceilSeconds(nanosUntilAllowed));
+  }
+
+  /** Whole seconds until the binding bucket is full, rounded up. */
+  public long secondsUntilFull() {
+    return ceilSeconds(nanosUntilFull);
+  }
+
+  private static long ceilSeconds(long nanos) {
+    long second = TimeUnit.SECONDS.toNanos(1);
+    return -Math.floorDiv(-nanos, second);
+  }
+}

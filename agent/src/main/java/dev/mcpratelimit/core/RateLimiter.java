@@ -1,0 +1,95 @@
+package dev.mcpratelimit.core;
+
+import dev.mcpratelimit.core.BucketStore.Charge;
+
+/**
+ * Decides calls: finds the buckets that apply to a caller and tool under the policy in force,
+ * charges them all or none through the store, and describes the result.
+ */
+public final class RateLimiter {
+
+  private final BucketStore store;
+  private volatile Policy policy;
+
+  /** @param policy the policy in force, or {@code null} while no valid configuration exists */
+  public RateLimiter(BucketStore store, Policy policy) {
+    this.store = store;
+    this.policy = policy;
+  }
+
+  /** Puts a new policy in force. Buckets keep their tokens, capped at the new bursts. */
+  public void update(Policy newPolicy) {
+    this.policy = newPolicy;
+  }
+
+  public Policy policy() {
+    return policy;
+  }
+
+  public BucketStore store() {
+    return store;
+  }
+
+  public Decision decide(String caller, String tier, String tool) {
+    Policy current = policy;
+    if (current == null || current.mode() == Mode.OFF) {
+      return Decision.notLimited(caller, tier, tool);
+    }
+    String effectiveTier = current.effectiveTier(tier);
+    ToolPolicy toolPolicy = current.tool(tool);
+    Charge[] charges = charges(current, caller, effectiveTier, toolPolicy);
+    long[] balances = store.tryConsume(charges, toolPolicy.cost());
+    return describe(current.mode(), caller, effectiveTier, toolPolicy, charges, balances);
+  }
+
+  /** The buckets a call of {@code tool} by {@code caller} (of tier {@code tier}) charges. */
+  public static Charge[] charges(Policy policy, String caller, String tier, ToolPolicy tool) {
+    BucketLimit perTool = tool.tierLimits().get(tier);
+    BucketLimit global = tool.global();
+    Charge[] charges = new Charge[1 + (perTool != null ? 1 : 0) + (global != null ? 1 : 0)];
+    int i = 0;
+    charges[i++] = new Charge(BucketKey.caller(caller), policy.tiers().get(tier));
+    if (perTool != null) {
+      charges[i++] = new Charge(BucketKey.callerTool(caller, tool.name()), perTool);
+    }
+    if (global != null) {
+      charges[i] = new Charge(BucketKey.toolGlobal(tool.name()), global);
+    }
+    return charges;
+  }
+
+  private static Decision describe(
+      Mode mode, String caller, String tier, ToolPolicy tool, Charge[] charges, long[] balances) {
+    boolean admitted = true;
+    for (long balance : balances) {
+      admitted &= balance >= 0;
+    }
+    long cost = tool.cost();
+    int binding = 0;
+    long bindingRemaining = Long.MAX_VALUE;
+    long bindingFull = 0;
+    long bindingWait = -1;
+    for (int i = 0; i < charges.length; i++) {
+      BucketLimit limit = charges[i].limit();
+      // After a rejection nothing was charged: what the bucket holds is the balance plus the cost.
+      long held = admitted ? balances[i] : balances[i] + limit.credit(cost);
+      long remaining = limit.wholeTokens(held);
+      long full = limit.nanosToGain(limit.capacityCredit() - held);
+      long wait = limit.nanosToGain(-balances[i]);
+      boolean binds = admitted
+          ? remaining < bindingRemaining || (remaining == bindingRemaining && full > bindingFull)
+          : wait > bindingWait;
+      if (binds) {
+        binding = i;
+        bindingRemaining = remaining;
+        bindingFull = full;
+        bindingWait = wait;
+      }
+    }
+    Outcome outcome = admitted ? Outcome.ALLOWED
+        : mode == Mode.SHADOW ? Outcome.SHADOW_REJECTED : Outcome.REJECTED;
+    Charge bound = charges[binding];
+    return new Decision(outcome, caller, tier, tool.name(), cost, bound.key().scope(), bound.limit(),
+        bindingRemaining, bindingFull, admitted ? 0 : bindingWait);
+  }
+}

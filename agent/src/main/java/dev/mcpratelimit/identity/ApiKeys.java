@@ -1,0 +1,27 @@
+package dev.mcpratelimit.identity;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/** API keys are only ever handled as their SHA-256 hash. */
+public final class ApiKeys {
+
+  private ApiKeys() {}
+
+  /** Lowercase hex SHA-256 of the key's UTF-8 bytes, as {@code caller.<id>.api-key-sha256} expects. */
+  public static String sha256Hex(String apiKey) {
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(apiKey.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-256", e);
+    }
+  }
+
+  /** Whether {@code text} looks like a SHA-256 hex digest. */
+  public static boolean isSha256Hex(String text) {
+    return text.length() == 64 && text.chars().allMatch(c -> Character.digit(c, 16) >= 0);
+  }
+}

@@ -1,0 +1,138 @@
+package dev.mcpratelimit.store;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.RemovalCause;
+import dev.mcpratelimit.core.BucketKey;
+import dev.mcpratelimit.core.BucketLimit;
+import dev.mcpratelimit.core.BucketStore;
+import dev.mcpratelimit.core.NanoClock;
+import dev.mcpratelimit.core.TokenBucket;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Buckets in this JVM's heap, in a bounded Caffeine cache.
+ *
+ * <p>A bucket expires only after it has been idle for as long as it takes to fill from empty, so
+ * that expiry never forgives a debt: a bucket that comes back is indistinguishable from the one
+ * that left. The size bound ({@code store.memory.max-buckets}) is a safety net against unbounded
+ * growth; if it is ever reached Caffeine evicts by its own policy, and the buckets evicted while
+ * not yet full are counted in {@link #forgivenEvictions()}.
+ */
+public final class InMemoryBucketStore implements BucketStore {
+
+  private final NanoClock clock;
+  private final Cache<BucketKey, TokenBucket> buckets;
+  private final LongAdder forgivenEvictions = new LongAdder();
+
+  public InMemoryBucketStore(NanoClock clock, long maxBuckets) {
+    this(clock, maxBuckets, null);
+  }
+
+  /** @param executor where Caffeine does maintenance; {@code null} for its default (tests pass a direct one) */
+  InMemoryBucketStore(NanoClock clock, long maxBuckets, Executor executor) {
+    this.clock = clock;
+    Caffeine<BucketKey, TokenBucket> builder = Caffeine.newBuilder()
+        .maximumSize(maxBuckets)
+        .ticker(clock::nanoTime)
+        .expireAfter(new UntilFull())
+        .removalListener(this::onRemoval);
+    if (executor != null) {
+      builder.executor(executor);
+    }
+    this.buckets = builder.build();
+  }
+
+  @Override
+  public long[] tryConsume(Charge[] charges, long tokens) {
+    long now = clock.nanoTime();
+    long[] balances = new long[charges.length];
+    TokenBucket[] taken = new TokenBucket[charges.length];
+    for (int i = 0; i < charges.length; i++) {
+      BucketLimit limit = charges[i].limit();
+      taken[i] = bucket(charges[i], now);
+      balances[i] = taken[i].tryConsume(limit, limit.credit(tokens), now);
+      if (balances[i] < 0) {
+        for (int j = 0; j < i; j++) {
+          BucketLimit undo = charges[j].limit();
+          taken[j].refund(undo, undo.credit(tokens), now);
+          balances[j] = taken[j].available(undo, now) - undo.credit(tokens);
+        }
+        for (int j = i + 1; j < charges.length; j++) {
+          balances[j] = available(charges[j], now) - charges[j].limit().credit(tokens);
+        }
+        return balances;
+      }
+    }
+    return balances;
+  }
+
+  @Override
+  public long available(Charge charge) {
+    return available(charge, clock.nanoTime());
+  }
+
+  private long available(Charge charge, long now) {
+    TokenBucket bucket = buckets.getIfPresent(charge.key());
+    // An untracked bucket is a full one; looking must not create state.
+    BucketLimit limit = charge.limit();
+    return bucket == null ? limit.credit(limit.capacity()) : bucket.available(limit, now);
+  }
+
+  @Override
+  public long size() {
+    return buckets.estimatedSize();
+  }
+
+  /** Buckets dropped by the size bound while they still owed tokens. */
+  public long forgivenEvictions() {
+    return forgivenEvictions.sum();
+  }
+
+  /** Runs pending expiry and eviction now (tests and metrics want an exact size). */
+  public void cleanUp() {
+    buckets.cleanUp();
+  }
+
+  private TokenBucket bucket(Charge charge, long now) {
+    TokenBucket bucket = buckets.get(charge.key(), key -> new TokenBucket(charge.limit(), now));
+    if (!bucket.limit().equals(charge.limit())) {
+      // A reload changed this bucket's limit: its idle lifetime follows the new refill time.
+      buckets.policy().expireVariably().ifPresent(expiry -> expiry.setExpiresAfter(
+          charge.key(), Math.max(bucket.limit().nanosToFillFromEmpty(), charge.limit().nanosToFillFromEmpty()),
+          TimeUnit.NANOSECONDS));
+    }
+    return bucket;
+  }
+
+  private void onRemoval(BucketKey key, TokenBucket bucket, RemovalCause cause) {
+    if (cause == RemovalCause.SIZE && bucket != null) {
+      BucketLimit limit = bucket.limit();
+      if (bucket.available(limit, clock.nanoTime()) < limit.credit(limit.capacity())) {
+        forgivenEvictions.increment();
+      }
+    }
+  }
+
+  /** Keeps a bucket until, untouched, it would have refilled from empty. */
+  private static final class UntilFull implements Expiry<BucketKey, TokenBucket> {
+
+    @Override
+    public long expireAfterCreate(BucketKey key, TokenBucket bucket, long now) {
+      return bucket.limit().nanosToFillFromEmpty();
+    }
+
+    @Override
+    public long expireAfterUpdate(BucketKey key, TokenBucket bucket, long now, long remaining) {
+      return bucket.limit().nanosToFillFromEmpty();
+    }
+
+    @Override
+    public long expireAfterRead(BucketKey key, TokenBucket bucket, long now, long remaining) {
+      return bucket.limit().nanosToFillFromEmpty();
+    }
+  }
+}
