@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -115,6 +116,7 @@ public final class ConfigParser {
     long maxBuckets = single(Kind.STORE_MEMORY_MAX_BUCKETS, DEFAULT_MAX_BUCKETS,
         value -> Values.positive(value, "the bucket bound"));
     if (!problems.isEmpty()) {
+      problems.sort(Comparator.comparingInt(ConfigProblem::line));
       throw new InvalidConfigException(problems);
     }
     Policy policy = new Policy(tiers, defaultTier, tools, mode);
@@ -243,15 +245,16 @@ public final class ConfigParser {
   private Map<String, ToolPolicy> tools(Map<String, BucketLimit> tiers) {
     Map<String, Long> costs = new TreeMap<>();
     Map<String, Entry> costLines = new HashMap<>();
-    for (Kind kind : List.of(Kind.TOOL_COST, Kind.METHOD_COST)) {
-      for (Keyed keyed : entries(kind)) {
-        Long cost = value(keyed.entry, value -> Values.positive(value, "cost"));
-        Entry earlier = costLines.putIfAbsent(keyed.name(), keyed.entry);
-        if (earlier != null) {
-          problem(keyed.entry, "the cost of " + keyed.name() + " is already set on line " + earlier.line());
-        } else if (cost != null) {
-          costs.put(keyed.name(), cost);
-        }
+    List<Keyed> costEntries = new ArrayList<>(entries(Kind.TOOL_COST));
+    costEntries.addAll(entries(Kind.METHOD_COST));
+    costEntries.sort(Comparator.comparingInt(keyed -> keyed.entry.line()));
+    for (Keyed keyed : costEntries) {
+      Long cost = value(keyed.entry, value -> Values.positive(value, "cost"));
+      Entry earlier = costLines.putIfAbsent(keyed.name(), keyed.entry);
+      if (earlier != null) {
+        problem(keyed.entry, "the cost of " + keyed.name() + " is already set on line " + earlier.line());
+      } else if (cost != null) {
+        costs.put(keyed.name(), cost);
       }
     }
     Map<String, LimitLines> perTier = new TreeMap<>();

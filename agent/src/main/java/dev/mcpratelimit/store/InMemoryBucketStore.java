@@ -76,8 +76,8 @@ public final class InMemoryBucketStore implements BucketStore {
   }
 
   private long available(Charge charge, long now) {
-    TokenBucket bucket = buckets.getIfPresent(charge.key());
-    // An untracked bucket is a full one; looking must not create state.
+    // Quietly: looking neither creates a bucket nor extends its life. An untracked bucket is full.
+    TokenBucket bucket = buckets.policy().getIfPresentQuietly(charge.key());
     BucketLimit limit = charge.limit();
     return bucket == null ? limit.credit(limit.capacity()) : bucket.available(limit, now);
   }

@@ -1,0 +1,70 @@
+package dev.mcpratelimit.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.mcpratelimit.core.BucketKey;
+import dev.mcpratelimit.core.BucketLimit;
+import dev.mcpratelimit.core.BucketStore.Charge;
+import dev.mcpratelimit.core.FakeClock;
+import dev.mcpratelimit.core.Rate;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class InMemoryBucketStoreTest {
+
+  private static final BucketLimit FREE = new BucketLimit(10, Rate.perMinute(10));
+
+  private final FakeClock clock = new FakeClock();
+  private final InMemoryBucketStore store = new InMemoryBucketStore(clock, 1000, Runnable::run);
+
+  private long[] take(String caller, long tokens) {
+    return store.tryConsume(new Charge[] {new Charge(BucketKey.caller(caller), FREE)}, tokens);
+  }
+
+  @Test
+  void anIdleBucketInDebtIsKeptUntilItHasRefilledCompletely() {
+    take("alice", 10);
+    clock.advance(Duration.ofSeconds(59));
+    store.cleanUp();
+    assertEquals(1, store.size(), "not yet full: dropping it would forgive the debt");
+    assertEquals(9, FREE.wholeTokens(store.available(new Charge(BucketKey.caller("alice"), FREE))));
+
+    clock.advance(Duration.ofSeconds(1));
+    store.cleanUp();
+    assertEquals(0, store.size(), "full again: nothing is lost by forgetting it");
+    assertEquals(FREE.credit(10), store.available(new Charge(BucketKey.caller("alice"), FREE)));
+  }
+
+  @Test
+  void lookingAtABucketCreatesNone() {
+    store.available(new Charge(BucketKey.caller("nobody"), FREE));
+    store.cleanUp();
+    assertEquals(0, store.size());
+  }
+
+  @Test
+  void theSizeBoundHoldsAndCountsTheDebtsItForgives() {
+    InMemoryBucketStore small = new InMemoryBucketStore(clock, 100, Runnable::run);
+    for (int i = 0; i < 1000; i++) {
+      small.tryConsume(new Charge[] {new Charge(BucketKey.caller("caller-" + i), FREE)}, 1);
+    }
+    small.cleanUp();
+    assertEquals(100, small.size());
+    assertEquals(900, small.forgivenEvictions());
+  }
+
+  @Test
+  void aRejectedMultiBucketCallReportsWhatEachBucketLacks() {
+    BucketLimit tight = new BucketLimit(2, Rate.perMinute(2));
+    Charge caller = new Charge(BucketKey.caller("bob"), FREE);
+    Charge tool = new Charge(BucketKey.callerTool("bob", "search"), tight);
+    Charge global = new Charge(BucketKey.toolGlobal("search"), FREE);
+    Charge[] charges = {caller, tool, global};
+    store.tryConsume(charges, 2);
+    long[] balances = store.tryConsume(charges, 2);
+    assertEquals(FREE.credit(6), balances[0], "8 held minus the cost, after the refund");
+    assertEquals(-tight.credit(2), balances[1]);
+    assertEquals(FREE.credit(6), balances[2]);
+    assertEquals(FREE.credit(8), store.available(caller));
+  }
+}
