@@ -1,0 +1,35 @@
+package dev.mcpratelimit.identity;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class CallerDirectoryTest {
+
+  @Test
+  void keysAreFoundByTheirHashOnly() {
+    Caller alice = new Caller("alice", "premium", ApiKeys.sha256Hex("alice-secret"));
+    Caller local = new Caller("local", "basic", null);
+    CallerDirectory directory = new CallerDirectory(List.of(alice, local));
+    assertEquals(alice, directory.byApiKey("alice-secret").orElseThrow());
+    assertTrue(directory.byApiKey("alice-secret ").isEmpty());
+    assertEquals(local, directory.byId("local").orElseThrow());
+  }
+
+  @Test
+  void theHashMatchesSha256sum() {
+    // printf %s hello | sha256sum
+    assertEquals("2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824", ApiKeys.sha256Hex("hello"));
+    assertTrue(ApiKeys.isSha256Hex("2CF24DBA5FB0A30E26E83B2AC5B9E29E1B161E5C1FA7425E73043362938B9824"));
+    assertFalse(ApiKeys.isSha256Hex("hello"));
+  }
+
+  @Test
+  void aCallerPrintsWithoutItsHash() {
+    Caller alice = new Caller("alice", "premium", ApiKeys.sha256Hex("alice-secret"));
+    assertFalse(alice.toString().contains(alice.apiKeySha256()));
+  }
+}
