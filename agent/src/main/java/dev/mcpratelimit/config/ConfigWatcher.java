@@ -40,7 +40,7 @@ public final class ConfigWatcher {
 
   /**
    * @param onValid receives each new valid configuration
-   * @param report receives one line per problem or event, for the operator
+   * @param report receives one line per problem, for the operator
    */
   public ConfigWatcher(Path file, NanoClock clock, Consumer<AgentConfig> onValid, Consumer<String> report) {
     this.file = file;
@@ -78,13 +78,9 @@ public final class ConfigWatcher {
     }
     try {
       AgentConfig config = ConfigParser.parse(file, new String(bytes, StandardCharsets.UTF_8));
-      boolean reload = current != null;
       current = config;
       lastProblems = List.of();
       onValid.accept(config);
-      if (reload) {
-        report.accept(file + ": reloaded; new limits are in force");
-      }
     } catch (InvalidConfigException e) {
       invalid(e.problems().stream().map(ConfigProblem::toString).toList());
     }

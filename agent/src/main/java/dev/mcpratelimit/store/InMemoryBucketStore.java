@@ -97,6 +97,11 @@ public final class InMemoryBucketStore implements BucketStore {
     return buckets.estimatedSize();
   }
 
+  /** Changes the size bound live (a reload of {@code store.memory.max-buckets}). */
+  public void setMaxBuckets(long maxBuckets) {
+    buckets.policy().eviction().ifPresent(eviction -> eviction.setMaximum(maxBuckets));
+  }
+
   /** Buckets dropped by the size bound while they still owed tokens. */
   public long forgivenEvictions() {
     return forgivenEvictions.sum();

@@ -1,0 +1,94 @@
+package dev.mcpratelimit.instrument;
+
+import static net.bytebuddy.matcher.ElementMatchers.isStatic;
+import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.not;
+import static net.bytebuddy.matcher.ElementMatchers.returns;
+import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.description.method.MethodDescription;
+import net.bytebuddy.matcher.ElementMatcher;
+
+/**
+ * Where the official MCP Java SDK (2.1.0) is instrumented. Every point is matched by its full
+ * shape, not just a name, and checked by {@link ShapeCheckedAdvice}.
+ *
+ * <ul>
+ *   <li>{@code tools/call} dispatch: the lambda behind {@code toolsCallRequestHandler()} in
+ *       {@code McpAsyncServer} (sync servers wrap it) and {@code McpStatelessAsyncServer}. Tools
+ *       are looked up on every call, so tools added at run time are covered.
+ *   <li>sync tool handlers: the two lambdas of {@code AsyncToolSpecification.fromSync}, one on the
+ *       dispatch thread, one on the worker thread that runs the handler.
+ *   <li>HTTP: {@code doPost} of the servlet transports, which dispatch on the request thread.
+ * </ul>
+ */
+final class McpSdkInstrumentation {
+
+  private static final String SDK = "io.modelcontextprotocol.";
+  private static final String SERVER = SDK + "server.";
+  private static final String MONO = "reactor.core.publisher.Mono";
+  private static final String CALL_TOOL_REQUEST = SDK + "spec.McpSchema$CallToolRequest";
+  private static final String CALL_TOOL_RESULT = SDK + "spec.McpSchema$CallToolResult";
+
+  private McpSdkInstrumentation() {}
+
+  static AgentBuilder instrument(AgentBuilder builder, ClassLoader agentLoader) {
+    String notLimited = "MCP tool calls of this server type are NOT limited";
+    String noPropagation = "limited methods called from sync tools are charged to the anonymous caller";
+    String noIdentity = "HTTP callers are not identified (calls are charged to the local caller)";
+    return builder
+        .type(named(SERVER + "McpAsyncServer"))
+        .transform(new ShapeCheckedAdvice(notLimited,
+            "Mono lambda$toolsCallRequestHandler$N(McpAsyncServerExchange, Object)",
+            toolsCallDispatch(SERVER + "McpAsyncServerExchange"), ToolCallAdvice.class.getName(), agentLoader))
+        .type(named(SERVER + "McpStatelessAsyncServer"))
+        .transform(new ShapeCheckedAdvice(notLimited,
+            "Mono lambda$toolsCallRequestHandler$N(McpTransportContext, Object)",
+            toolsCallDispatch(SDK + "common.McpTransportContext"), ToolCallAdvice.class.getName(), agentLoader))
+        .type(named(SERVER + "McpServerFeatures$AsyncToolSpecification")
+            .or(named(SERVER + "McpStatelessServerFeatures$AsyncToolSpecification")))
+        .transform(new ShapeCheckedAdvice(noPropagation,
+            "static Mono lambda$fromSync$N(SyncToolSpecification, boolean, exchange, CallToolRequest)",
+            syncToolWrapper(), SyncToolBindAdvice.class.getName(), agentLoader))
+        .transform(new ShapeCheckedAdvice(noPropagation,
+            "static CallToolResult lambda$fromSync$N(SyncToolSpecification, exchange, CallToolRequest)",
+            syncToolBody(), SyncToolRunAdvice.class.getName(), agentLoader))
+        .type(named(SERVER + "transport.HttpServletStreamableServerTransportProvider")
+            .or(named(SERVER + "transport.HttpServletStatelessServerTransport"))
+            .or(named(SERVER + "transport.HttpServletSseServerTransportProvider")))
+        .transform(new ShapeCheckedAdvice(noIdentity,
+            "void doPost(HttpServletRequest, HttpServletResponse)",
+            named("doPost").and(takesArguments(2))
+                .and(takesArgument(0, named("jakarta.servlet.http.HttpServletRequest"))),
+            HttpPostAdvice.class.getName(), agentLoader));
+  }
+
+  private static ElementMatcher.Junction<MethodDescription> toolsCallDispatch(String firstArgument) {
+    return nameStartsWith("lambda$toolsCallRequestHandler$")
+        .and(not(isStatic()))
+        .and(takesArguments(2))
+        .and(takesArgument(0, named(firstArgument)))
+        .and(takesArgument(1, Object.class))
+        .and(returns(named(MONO)));
+  }
+
+  private static ElementMatcher.Junction<MethodDescription> syncToolWrapper() {
+    return nameStartsWith("lambda$fromSync$")
+        .and(isStatic())
+        .and(takesArguments(4))
+        .and(takesArgument(1, boolean.class))
+        .and(takesArgument(3, named(CALL_TOOL_REQUEST)))
+        .and(returns(named(MONO)));
+  }
+
+  private static ElementMatcher.Junction<MethodDescription> syncToolBody() {
+    return nameStartsWith("lambda$fromSync$")
+        .and(isStatic())
+        .and(takesArguments(3))
+        .and(takesArgument(2, named(CALL_TOOL_REQUEST)))
+        .and(returns(named(CALL_TOOL_RESULT)));
+  }
+}

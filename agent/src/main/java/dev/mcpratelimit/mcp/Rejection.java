@@ -1,0 +1,30 @@
+package dev.mcpratelimit.mcp;
+
+import dev.mcpratelimit.core.Decision;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The JSON-RPC error a rejected call gets: code -32000, a message starting "Rate limit exceeded",
+ * and data a client can act on. Plain Java: the advice turns it into the SDK's {@code McpError}.
+ */
+public record Rejection(int code, String message, Map<String, Object> data) {
+
+  /** JSON-RPC's range for server-defined errors starts here. */
+  public static final int CODE = -32000;
+
+  public static Rejection of(Decision decision) {
+    Map<String, Object> data = new LinkedHashMap<>();
+    data.put("retryAfterSeconds", decision.retryAfterSeconds());
+    data.put("limit", decision.limit().capacity());
+    data.put("remaining", decision.remaining());
+    data.put("tier", decision.tier());
+    data.put("tool", decision.tool());
+    data.put("scope", decision.scope().label());
+    String message = "Rate limit exceeded: " + decision.scope().label() + " limit of " + decision.limit().capacity()
+        + " at " + decision.limit().rate() + " for tool " + decision.tool() + " on tier " + decision.tier()
+        + "; retry after " + decision.retryAfterSeconds() + " s";
+    return new Rejection(CODE, message, Collections.unmodifiableMap(data));
+  }
+}
