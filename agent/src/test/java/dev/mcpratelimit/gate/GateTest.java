@@ -1,0 +1,38 @@
+package dev.mcpratelimit.gate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+import dev.mcpratelimit.mcp.Rejection;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class GateTest {
+
+  record CallToolRequest(String name, Map<String, Object> arguments) {}
+
+  @Test
+  void findsTheToolNameInAMapOrARecord() throws Exception {
+    assertEquals("get_track", Gate.toolName(Map.of("name", "get_track", "arguments", Map.of())));
+    assertEquals("get_track", Gate.toolName(new CallToolRequest("get_track", Map.of())));
+    assertNull(Gate.toolName(Map.of("arguments", Map.of())));
+    assertNull(Gate.toolName("not params"));
+    assertNull(Gate.toolName(null));
+  }
+
+  @Test
+  void findsALimitedMethodsRejectionAmongTheCauses() {
+    Rejection rejection = new Rejection(Rejection.CODE, "Rate limit exceeded", Map.of());
+    RuntimeException wrapped = new RuntimeException(new IllegalStateException(new RateLimitExceededException(rejection)));
+    assertSame(rejection, Gate.rejectionOf(wrapped));
+    assertNull(Gate.rejectionOf(new RuntimeException("other")));
+    assertNull(Gate.rejectionOf(null));
+  }
+
+  @Test
+  void withoutARunningAgentEverythingPasses() {
+    assertNull(Gate.beforeToolCall(Map.of("name", "get_track")));
+    Gate.beforeLimitedMethod(String.class, "length");
+  }
+}
