@@ -30,25 +30,44 @@ public final class RateLimiter {
     return store;
   }
 
+  /** Decides a call of {@code tool}: every bucket that applies, the caller's tier bucket first. */
   public Decision decide(String caller, String tier, String tool) {
+    return decide(caller, tier, tool, true);
+  }
+
+  /**
+   * Decides a call made within a tool call that has already been charged to the caller's tier
+   * bucket (a limited method the tool runs): only the tool's own buckets apply, so one MCP call
+   * is not counted twice against the tier.
+   */
+  public Decision decideWithinCall(String caller, String tier, String tool) {
+    return decide(caller, tier, tool, false);
+  }
+
+  private Decision decide(String caller, String tier, String tool, boolean tierBucket) {
     Policy current = policy;
     if (current == null || current.mode() == Mode.OFF) {
       return Decision.notLimited(caller, tier, tool);
     }
     String effectiveTier = current.effectiveTier(tier);
     ToolPolicy toolPolicy = current.tool(tool);
-    Charge[] charges = charges(current, caller, effectiveTier, toolPolicy);
+    Charge[] charges = charges(current, caller, effectiveTier, toolPolicy, tierBucket);
+    if (charges.length == 0) {
+      return Decision.notLimited(caller, effectiveTier, tool);
+    }
     long[] balances = store.tryConsume(charges, toolPolicy.cost());
     return describe(current.mode(), caller, effectiveTier, toolPolicy, charges, balances);
   }
 
   /** The buckets a call of {@code tool} by {@code caller} (of tier {@code tier}) charges. */
-  public static Charge[] charges(Policy policy, String caller, String tier, ToolPolicy tool) {
+  private static Charge[] charges(Policy policy, String caller, String tier, ToolPolicy tool, boolean tierBucket) {
     BucketLimit perTool = tool.tierLimits().get(tier);
     BucketLimit global = tool.global();
-    Charge[] charges = new Charge[1 + (perTool != null ? 1 : 0) + (global != null ? 1 : 0)];
+    Charge[] charges = new Charge[(tierBucket ? 1 : 0) + (perTool != null ? 1 : 0) + (global != null ? 1 : 0)];
     int i = 0;
-    charges[i++] = new Charge(BucketKey.caller(caller), policy.tiers().get(tier));
+    if (tierBucket) {
+      charges[i++] = new Charge(BucketKey.caller(caller), policy.tiers().get(tier));
+    }
     if (perTool != null) {
       charges[i++] = new Charge(BucketKey.callerTool(caller, tool.name()), perTool);
     }

@@ -87,8 +87,9 @@ public final class Gate {
   // ---- configured plain methods ----
 
   /**
-   * Charges the caller of the MCP call in progress (or the anonymous caller outside any call) for
-   * one call of a configured method.
+   * Charges one call of a configured method: inside an MCP call to that call's caller, which
+   * already paid its tier bucket, so only the method's own buckets apply; outside any call to the
+   * anonymous caller, like a tool call.
    *
    * @throws RateLimitExceededException if the limits in force reject it
    */
@@ -105,10 +106,10 @@ public final class Gate {
         return;
       }
       ResolvedCaller caller = CallContext.currentCaller();
-      if (caller == null) {
-        caller = new ResolvedCaller(CallerResolver.ANONYMOUS, settings.config().policy().defaultTier());
-      }
-      rejection = enforce(runtime.limiter().decide(caller.id(), caller.tier(), name));
+      Decision decision = caller != null
+          ? runtime.limiter().decideWithinCall(caller.id(), caller.tier(), name)
+          : runtime.limiter().decide(CallerResolver.ANONYMOUS, settings.config().policy().defaultTier(), name);
+      rejection = enforce(decision);
     } catch (Throwable e) {
       runtime.errors().record("limited method", e);
       return;

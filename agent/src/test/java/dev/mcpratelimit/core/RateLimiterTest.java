@@ -176,6 +176,19 @@ class RateLimiterTest {
   }
 
   @Test
+  void aCallWithinACallChargesOnlyItsOwnBuckets() {
+    ToolPolicy upstream = new ToolPolicy("upstream", 1, Map.of("free", new BucketLimit(3, Rate.perMinute(3))), null);
+    RateLimiter limiter = limiter(upstream);
+    for (int i = 0; i < 3; i++) {
+      assertEquals(Scope.CALLER_TOOL, limiter.decideWithinCall("kate", "free", "upstream").scope());
+    }
+    assertEquals(Outcome.REJECTED, limiter.decideWithinCall("kate", "free", "upstream").outcome());
+    assertEquals(10, admittedOf(limiter, "kate", "free", "get_track", 20), "the tier bucket was not touched");
+    assertEquals(Outcome.NOT_LIMITED, limiter.decideWithinCall("kate", "free", "get_track").outcome(),
+        "a method with no limits of its own is not limited within a call");
+  }
+
+  @Test
   void anUnknownTierFallsBackToTheDefaultTier() {
     RateLimiter limiter = limiter();
     Decision decision = limiter.decide("ivan", "platinum", "get_track");
