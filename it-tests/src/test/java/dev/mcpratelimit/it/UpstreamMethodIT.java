@@ -1,0 +1,85 @@
+package dev.mcpratelimit.it;
+
+import static dev.mcpratelimit.it.Calls.RECOMMEND;
+import static dev.mcpratelimit.it.Calls.TRACK;
+import static dev.mcpratelimit.it.Calls.assertAllowed;
+import static dev.mcpratelimit.it.Calls.assertAllowedTimes;
+import static dev.mcpratelimit.it.Calls.assertRateLimited;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.modelcontextprotocol.client.McpSyncClient;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code method.upstream.target=com.example.music.CatalogClient#recommend}: the sample server's
+ * {@code recommend_tracks} calls it from a sync tool handler, which the SDK runs on a worker thread.
+ * The charge must go to the caller of the MCP call, which only a caller carried over to that thread
+ * can explain: the limit below exists for premium callers only. Since the tool call already paid
+ * the caller's tier bucket, the method only draws from its own buckets.
+ */
+class UpstreamMethodIT {
+
+  private static final String TARGET = "method.upstream.target=com.example.music.CatalogClient#recommend";
+
+  @Test
+  void overHttpTheUpstreamMethodIsChargedToTheCallerOfTheToolCall(@TempDir Path dir) throws Exception {
+    List<String> lines = new ArrayList<>(List.of(TARGET, "tool.upstream.tier.premium.rate=2/min"));
+    lines.addAll(List.of(ConfigFile.caller("pat", "key-pat", "premium")));
+    lines.addAll(List.of(ConfigFile.caller("fay", "key-fay", "free")));
+    Path config = ConfigFile.write(dir, "ratelimit.properties", lines.toArray(String[]::new));
+
+    try (ForkedServer server = ForkedServer.sampleServer().agent(config).start()) {
+      server.assertAgentStarted("enforce");
+      assertTrue(server.stderr().stream().anyMatch(line -> line.contains(" and methods ")
+              && line.contains("com.example.music.CatalogClient#recommend")),
+          () -> "start line should name the method; stderr:\n" + String.join("\n", server.stderr()));
+
+      try (McpSyncClient pat = McpClients.http(server, "key-pat");
+           McpSyncClient fay = McpClients.http(server, "key-fay")) {
+        long start = System.nanoTime();
+        assertAllowedTimes(2, pat, "recommend_tracks", RECOMMEND);
+        RateLimited rejected = assertRateLimited(pat, "recommend_tracks", RECOMMEND, "call 3");
+        Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+
+        // 2/min for premium callers of "upstream": 30 s to the next token.
+        rejected.assertMatches(new RateLimited(30, 2, 0, "premium", "upstream", "caller-tool"), elapsed);
+        assertAllowed(pat, "get_track", TRACK, "pat, a tool that does not call upstream");
+
+        // A free caller has no upstream limit. Its tool call already paid its tier bucket, so the
+        // method inside it is not charged there again: recommend_tracks costs 1, 10 calls in burst 10.
+        long fayStart = System.nanoTime();
+        assertAllowedTimes(10, fay, "recommend_tracks", RECOMMEND);
+        RateLimited eleventh = assertRateLimited(fay, "recommend_tracks", RECOMMEND, "fay's call 11");
+        eleventh.assertMatches(new RateLimited(6, 10, 0, "free", "recommend_tracks", "caller"),
+            Duration.ofNanos(System.nanoTime() - fayStart));
+      }
+    }
+  }
+
+  @Test
+  void overStdioTheUpstreamMethodIsChargedToTheStdioCaller(@TempDir Path dir) throws Exception {
+    Path config = ConfigFile.write(dir, "ratelimit.properties",
+        TARGET,
+        "tool.upstream.tier.basic.rate=2/min",
+        "caller.local.tier=basic",
+        "stdio.caller=local");
+    List<String> stderr = new CopyOnWriteArrayList<>();
+
+    try (McpSyncClient client = McpClients.stdio(ForkedServer.stdioServerArgs(config), stderr::add)) {
+      long start = System.nanoTime();
+      assertAllowedTimes(2, client, "recommend_tracks", RECOMMEND);
+      RateLimited rejected = assertRateLimited(client, "recommend_tracks", RECOMMEND, "call 3");
+      Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+
+      rejected.assertMatches(new RateLimited(30, 2, 0, "basic", "upstream", "caller-tool"), elapsed);
+    } finally {
+      ForkedServer.assertNoStdioServerLeft();
+    }
+  }
+}

@@ -1,0 +1,43 @@
+package dev.mcpratelimit.it;
+
+import static dev.mcpratelimit.it.Calls.TRACK;
+import static dev.mcpratelimit.it.Calls.assertAllowedTimes;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.modelcontextprotocol.client.McpSyncClient;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The baselines: the same server without the agent, and with the agent in {@code mode=off}. */
+class WithoutLimitsIT {
+
+  @Test
+  void withoutTheAgentEveryCallIsAdmitted() throws Exception {
+    try (ForkedServer server = ForkedServer.sampleServer().start();
+         McpSyncClient client = McpClients.http(server, "any-key")) {
+      assertAllowedTimes(30, client, "get_track", TRACK);
+
+      assertEquals(List.of(), server.stderr().stream().filter(line -> line.contains("[mcp-ratelimit]")).toList(),
+          "agent lines without the agent");
+    }
+  }
+
+  @Test
+  void inModeOffTheAgentLimitsNothing(@TempDir Path dir) throws Exception {
+    Path config = ConfigFile.write(dir, "ratelimit.properties",
+        "mode=off",
+        "tier.free.rate=10/min",
+        "tier.free.burst=2");
+    try (ForkedServer server = ForkedServer.sampleServer().agent(config).start();
+         McpSyncClient client = McpClients.http(server, null)) {
+      server.assertAgentStarted("off");
+
+      assertAllowedTimes(30, client, "get_track", TRACK);
+
+      assertTrue(server.stderr().stream().noneMatch(line -> line.contains("WARNING")), () -> String.join("\n", server.stderr()));
+    }
+  }
+}
