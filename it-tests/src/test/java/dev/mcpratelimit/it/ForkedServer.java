@@ -196,6 +196,11 @@ public final class ForkedServer implements AutoCloseable {
         () -> "agent warnings; stderr:\n" + all);
   }
 
+  /** The server JVM's process id (to attach the agent to it). */
+  public long pid() {
+    return process.pid();
+  }
+
   public boolean isAlive() {
     return process.isAlive();
   }
