@@ -25,11 +25,10 @@ public final class TokenBucket {
 
   private record State(BucketLimit limit, long credit, long stamp) {
 
-    /** This state brought forward to {@code now} under {@code target}'s limit. */
-    State at(BucketLimit target, long now) {
+    /** The credit at {@code now} under {@code target}'s limit (computed, not allocated: hot path). */
+    long creditAt(BucketLimit target, long now) {
       long converted = target == limit ? credit : target.convertFrom(limit, credit);
-      long elapsed = now - stamp;
-      return new State(target, target.refill(converted, elapsed), Math.max(now, stamp));
+      return target.refill(converted, now - stamp);
     }
   }
 
@@ -50,12 +49,11 @@ public final class TokenBucket {
   public long tryConsume(BucketLimit limit, long cost, long now) {
     while (true) {
       State current = (State) STATE.getVolatile(this);
-      State refilled = current.at(limit, now);
-      long balance = refilled.credit - cost;
+      long balance = current.creditAt(limit, now) - cost;
       if (balance < 0) {
         return balance;
       }
-      if (STATE.compareAndSet(this, current, new State(limit, balance, refilled.stamp))) {
+      if (STATE.compareAndSet(this, current, new State(limit, balance, Math.max(now, current.stamp)))) {
         return balance;
       }
     }
@@ -65,9 +63,8 @@ public final class TokenBucket {
   public void refund(BucketLimit limit, long credit, long now) {
     while (true) {
       State current = (State) STATE.getVolatile(this);
-      State refilled = current.at(limit, now);
-      long restored = Math.min(limit.capacityCredit(), refilled.credit + credit);
-      if (STATE.compareAndSet(this, current, new State(limit, restored, refilled.stamp))) {
+      long restored = Math.min(limit.capacityCredit(), current.creditAt(limit, now) + credit);
+      if (STATE.compareAndSet(this, current, new State(limit, restored, Math.max(now, current.stamp)))) {
         return;
       }
     }
@@ -75,7 +72,7 @@ public final class TokenBucket {
 
   /** The credit the bucket holds at {@code now}, without charging it. */
   public long available(BucketLimit limit, long now) {
-    return ((State) STATE.getVolatile(this)).at(limit, now).credit;
+    return ((State) STATE.getVolatile(this)).creditAt(limit, now);
   }
 
   /** The limit the bucket was last used with (used to decide when an idle bucket is full again). */

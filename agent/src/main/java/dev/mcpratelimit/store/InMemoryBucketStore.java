@@ -60,16 +60,16 @@ public final class InMemoryBucketStore implements BucketStore {
   public long[] tryConsume(Charge[] charges, long tokens) {
     long now = observe(clock.nanoTime());
     long[] balances = new long[charges.length];
-    TokenBucket[] taken = new TokenBucket[charges.length];
     for (int i = 0; i < charges.length; i++) {
       BucketLimit limit = charges[i].limit();
-      taken[i] = bucket(charges[i], now);
-      balances[i] = taken[i].tryConsume(limit, limit.credit(tokens), now);
+      balances[i] = bucket(charges[i], now).tryConsume(limit, limit.credit(tokens), now);
       if (balances[i] < 0) {
+        // Rare path: give back what the earlier buckets took, and report what the rest hold.
         for (int j = 0; j < i; j++) {
           BucketLimit undo = charges[j].limit();
-          taken[j].refund(undo, undo.credit(tokens), now);
-          balances[j] = taken[j].available(undo, now) - undo.credit(tokens);
+          TokenBucket taken = bucket(charges[j], now);
+          taken.refund(undo, undo.credit(tokens), now);
+          balances[j] = taken.available(undo, now) - undo.credit(tokens);
         }
         for (int j = i + 1; j < charges.length; j++) {
           balances[j] = available(charges[j], now) - charges[j].limit().credit(tokens);
@@ -124,7 +124,7 @@ public final class InMemoryBucketStore implements BucketStore {
     Object key = cacheKey(charge.key());
     TokenBucket found = buckets.getIfPresent(key);
     TokenBucket bucket = found != null ? found : buckets.get(key, k -> new TokenBucket(charge.limit(), now));
-    if (!bucket.limit().equals(charge.limit())) {
+    if (bucket.limit() != charge.limit() && !bucket.limit().equals(charge.limit())) {
       // A reload changed this bucket's limit: its idle lifetime follows the new refill time.
       buckets.policy().expireVariably().ifPresent(expiry -> expiry.setExpiresAfter(
           key, Math.max(bucket.limit().nanosToFillFromEmpty(), charge.limit().nanosToFillFromEmpty()),
