@@ -15,6 +15,7 @@ public final class BucketLimit {
   private final long creditPerNano;
   private final long creditPerToken;
   private final long capacityCredit;
+  private final long fillNanos;
 
   public BucketLimit(long capacity, Rate rate) {
     if (capacity <= 0) {
@@ -31,6 +32,7 @@ public final class BucketLimit {
     } catch (ArithmeticException e) {
       throw new IllegalArgumentException("burst " + capacity + " is too large for rate " + rate);
     }
+    this.fillNanos = nanosToGain(capacityCredit);
   }
 
   /** A limit whose burst is one minute of its rate. */
@@ -71,7 +73,7 @@ public final class BucketLimit {
 
   /** Nanoseconds an empty bucket needs to fill up (the policy window). */
   public long nanosToFillFromEmpty() {
-    return nanosToGain(capacityCredit);
+    return fillNanos;
   }
 
   /** Credit after {@code elapsedNanos} of refill from {@code credit}, capped at capacity. */

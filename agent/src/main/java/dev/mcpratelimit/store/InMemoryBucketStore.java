@@ -38,10 +38,11 @@ public final class InMemoryBucketStore implements BucketStore {
   private volatile long coarseNow;
 
   public InMemoryBucketStore(NanoClock clock, long maxBuckets) {
-    this(clock, maxBuckets, null);
+    // Maintenance on the calling thread: a hand-off to another pool cost more than the work.
+    this(clock, maxBuckets, Runnable::run);
   }
 
-  /** @param executor where Caffeine does maintenance; {@code null} for its default (tests pass a direct one) */
+  /** @param executor where Caffeine does its maintenance */
   InMemoryBucketStore(NanoClock clock, long maxBuckets, Executor executor) {
     this.clock = clock;
     this.coarseNow = clock.nanoTime();
@@ -49,10 +50,8 @@ public final class InMemoryBucketStore implements BucketStore {
         .maximumSize(maxBuckets)
         .ticker(() -> coarseNow)
         .expireAfter(new UntilFull())
-        .removalListener(this::onRemoval);
-    if (executor != null) {
-      builder.executor(executor);
-    }
+        .removalListener(this::onRemoval)
+        .executor(executor);
     this.buckets = builder.build();
   }
 
