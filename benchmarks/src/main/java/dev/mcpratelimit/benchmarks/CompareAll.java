@@ -32,7 +32,7 @@ public final class CompareAll {
           .include(DecisionBenchmark.class.getSimpleName())
           .threads(threads)
           .forks(1)
-          .warmupIterations(3)
+          .warmupIterations(5)
           .warmupTime(TimeValue.seconds(1))
           .measurementIterations(iterations)
           .measurementTime(TimeValue.seconds(1))
