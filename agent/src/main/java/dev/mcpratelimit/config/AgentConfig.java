@@ -1,7 +1,7 @@
 package dev.mcpratelimit.config;
 
 import dev.mcpratelimit.core.Policy;
-import dev.mcpratelimit.identity.CallerDirectory;
+import dev.mcpratelimit.identity.CallerResolver;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -9,14 +9,12 @@ import java.util.List;
  * A whole, validated configuration: the limiting policy plus everything the agent around it needs.
  *
  * @param source the file it came from, or {@code null} for the built-in defaults
- * @param stdioCaller the caller id behind a stdio transport, or {@code null} for the anonymous caller
+ * @param identity who is calling, under this configuration
  */
 public record AgentConfig(
     Path source,
     Policy policy,
-    CallerDirectory callers,
-    String identityHeader,
-    String stdioCaller,
+    CallerResolver identity,
     List<MethodTarget> methods,
     int rejectHttpStatus,
     StoreKind store,

@@ -13,6 +13,8 @@ final class ConfigKeys {
     TIER_BURST("tier.*.burst"),
     DEFAULT_TIER("default-tier"),
     IDENTITY_HEADER("identity.header"),
+    IDENTITY_REQUIRE_KEY("identity.require-key"),
+    TRUSTED_PROXIES("trusted-proxies"),
     CALLER_KEY("caller.*.api-key-sha256"),
     CALLER_TIER("caller.*.tier"),
     STDIO_CALLER("stdio.caller"),

@@ -12,6 +12,9 @@ import dev.mcpratelimit.core.ToolPolicy;
 import dev.mcpratelimit.identity.ApiKeys;
 import dev.mcpratelimit.identity.Caller;
 import dev.mcpratelimit.identity.CallerDirectory;
+import dev.mcpratelimit.identity.CallerResolver;
+import dev.mcpratelimit.identity.TrustedProxies;
+import dev.mcpratelimit.mcp.StatusTool;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -108,6 +111,14 @@ public final class ConfigParser {
       }
       return value;
     });
+    boolean requireKey = single(Kind.IDENTITY_REQUIRE_KEY, false, Values::bool);
+    TrustedProxies proxies = single(Kind.TRUSTED_PROXIES, TrustedProxies.NONE, value -> {
+      try {
+        return TrustedProxies.parse(value);
+      } catch (IllegalArgumentException e) {
+        throw new BadValue(e.getMessage());
+      }
+    });
     List<MethodTarget> methods = methods();
     Map<String, ToolPolicy> tools = tools(tiers);
     Mode mode = single(Kind.MODE, Mode.ENFORCE, value -> Values.choice(value, Mode.class));
@@ -120,7 +131,8 @@ public final class ConfigParser {
       throw new InvalidConfigException(problems);
     }
     Policy policy = new Policy(tiers, defaultTier, tools, mode);
-    return new AgentConfig(file, policy, callers, identityHeader, stdioCaller, methods, rejectStatus, store, maxBuckets);
+    CallerResolver identity = new CallerResolver(callers, defaultTier, stdioCaller, identityHeader, requireKey, proxies);
+    return new AgentConfig(file, policy, identity, methods, rejectStatus, store, maxBuckets);
   }
 
   private void classify(Entry entry) {
@@ -290,7 +302,17 @@ public final class ConfigParser {
       checkAffordable(tool, cost, costLines.get(tool), tiers, tierLimits, globalLimit);
       tools.put(tool, new ToolPolicy(tool, cost, tierLimits, globalLimit));
     }
+    tools.put(StatusTool.NAME, withStatusToolDefaults(tools.get(StatusTool.NAME), tiers));
     return tools;
+  }
+
+  /** {@code rate_limit_status} has its own small limit on every tier the file does not give one. */
+  private static ToolPolicy withStatusToolDefaults(ToolPolicy configured, Map<String, BucketLimit> tiers) {
+    Map<String, BucketLimit> limits = new HashMap<>(configured == null ? Map.of() : configured.tierLimits());
+    tiers.keySet().forEach(tier -> limits.putIfAbsent(tier, StatusTool.DEFAULT_LIMIT));
+    return configured == null
+        ? new ToolPolicy(StatusTool.NAME, 1, limits, null)
+        : new ToolPolicy(StatusTool.NAME, configured.cost(), limits, configured.global());
   }
 
   /** A cost above a bucket's burst could never be paid: a configuration mistake, not a limit. */

@@ -51,6 +51,14 @@ final class Values {
     return number;
   }
 
+  static boolean bool(String value) throws BadValue {
+    return switch (value.toLowerCase(Locale.ROOT)) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw new BadValue("\"" + value + "\" is not true or false");
+    };
+  }
+
   static <E extends Enum<E>> E choice(String value, Class<E> type) throws BadValue {
     for (E constant : type.getEnumConstants()) {
       if (constant.name().equalsIgnoreCase(value)) {

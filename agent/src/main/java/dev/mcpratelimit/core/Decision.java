@@ -1,7 +1,5 @@
 package dev.mcpratelimit.core;
 
-import java.util.concurrent.TimeUnit;
-
 /**
  * Everything a caller and an operator need to know about one call.
  *
@@ -36,16 +34,11 @@ public record Decision(
 
   /** Whole seconds until the call would be admitted, rounded up, at least 1 (the Retry-After value). */
   public long retryAfterSeconds() {
-    return Math.max(1, ceilSeconds(nanosUntilAllowed));
+    return Math.max(1, Nanos.ceilSeconds(nanosUntilAllowed));
   }
 
   /** Whole seconds until the binding bucket is full, rounded up. */
   public long secondsUntilFull() {
-    return ceilSeconds(nanosUntilFull);
-  }
-
-  private static long ceilSeconds(long nanos) {
-    long second = TimeUnit.SECONDS.toNanos(1);
-    return -Math.floorDiv(-nanos, second);
+    return Nanos.ceilSeconds(nanosUntilFull);
   }
 }

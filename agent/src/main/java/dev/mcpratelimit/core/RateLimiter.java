@@ -1,6 +1,9 @@
 package dev.mcpratelimit.core;
 
 import dev.mcpratelimit.core.BucketStore.Charge;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 
 /**
  * Decides calls: finds the buckets that apply to a caller and tool under the policy in force,
@@ -57,6 +60,38 @@ public final class RateLimiter {
     }
     long[] balances = store.tryConsume(charges, toolPolicy.cost());
     return describe(current.mode(), caller, effectiveTier, toolPolicy, charges, balances);
+  }
+
+  /**
+   * Every bucket that applies to {@code caller} of {@code tier}, as it stands, charging nothing:
+   * the tier bucket, then each tool's caller-tool and global buckets, tools in name order.
+   */
+  public List<BucketStatus> status(String caller, String tier) {
+    Policy current = policy;
+    if (current == null) {
+      return List.of();
+    }
+    String effectiveTier = current.effectiveTier(tier);
+    List<BucketStatus> buckets = new ArrayList<>();
+    buckets.add(peek(Scope.CALLER, null, 1, BucketKey.caller(caller), current.tiers().get(effectiveTier)));
+    List<ToolPolicy> tools = new ArrayList<>(current.tools().values());
+    tools.sort(Comparator.comparing(ToolPolicy::name));
+    for (ToolPolicy tool : tools) {
+      BucketLimit perTool = tool.tierLimits().get(effectiveTier);
+      if (perTool != null) {
+        buckets.add(peek(Scope.CALLER_TOOL, tool.name(), tool.cost(), BucketKey.callerTool(caller, tool.name()), perTool));
+      }
+      if (tool.global() != null) {
+        buckets.add(peek(Scope.TOOL_GLOBAL, tool.name(), tool.cost(), BucketKey.toolGlobal(tool.name()), tool.global()));
+      }
+    }
+    return buckets;
+  }
+
+  private BucketStatus peek(Scope scope, String tool, long cost, BucketKey key, BucketLimit limit) {
+    long held = store.available(new Charge(key, limit));
+    return new BucketStatus(scope, tool, limit, cost, limit.wholeTokens(held),
+        limit.nanosToGain(limit.capacityCredit() - held));
   }
 
   /** The buckets a call of {@code tool} by {@code caller} (of tier {@code tier}) charges. */

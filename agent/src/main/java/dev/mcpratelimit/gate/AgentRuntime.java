@@ -5,7 +5,6 @@ import dev.mcpratelimit.config.ConfigWatcher;
 import dev.mcpratelimit.config.MethodTarget;
 import dev.mcpratelimit.core.NanoClock;
 import dev.mcpratelimit.core.RateLimiter;
-import dev.mcpratelimit.identity.CallerResolver;
 import dev.mcpratelimit.store.InMemoryBucketStore;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -29,15 +28,14 @@ public final class AgentRuntime {
   private volatile Settings settings;
 
   /** Everything derived from one valid configuration, swapped as a whole. */
-  record Settings(AgentConfig config, CallerResolver resolver, Map<String, String> methodNames) {
+  record Settings(AgentConfig config, Map<String, String> methodNames) {
 
     static Settings of(AgentConfig config) {
       Map<String, String> names = new HashMap<>();
       for (MethodTarget target : config.methods()) {
         names.put(target.className() + "#" + target.methodName(), target.name());
       }
-      CallerResolver resolver = new CallerResolver(config.callers(), config.policy().defaultTier(), config.stdioCaller());
-      return new Settings(config, resolver, Map.copyOf(names));
+      return new Settings(config, Map.copyOf(names));
     }
   }
 

@@ -15,8 +15,25 @@ import dev.mcpratelimit.identity.ResolvedCaller;
  */
 final class CallContext {
 
-  /** An HTTP request as the transport received it. */
-  record HttpRequest(String credential, String remoteAddress) {}
+  /**
+   * An HTTP request as the transport received it, with its response (an
+   * {@code HttpServletResponse}, typed {@code Object}: the agent does not link the servlet API).
+   */
+  static final class HttpRequest {
+    final String credential;
+    final String peer;
+    final String forwardedFor;
+    final Object response;
+    /** A status the agent chose for this response (0: none), which the transport must not overwrite. */
+    int status;
+
+    HttpRequest(String credential, String peer, String forwardedFor, Object response) {
+      this.credential = credential;
+      this.peer = peer;
+      this.forwardedFor = forwardedFor;
+      this.response = response;
+    }
+  }
 
   private static final ThreadLocal<HttpRequest> HTTP = new ThreadLocal<>();
   private static final ThreadLocal<ResolvedCaller> DISPATCHING = new ThreadLocal<>();
@@ -25,8 +42,8 @@ final class CallContext {
 
   private CallContext() {}
 
-  static void httpStarted(String credential, String remoteAddress) {
-    HTTP.set(new HttpRequest(credential, remoteAddress));
+  static void httpStarted(String credential, String peer, String forwardedFor, Object response) {
+    HTTP.set(new HttpRequest(credential, peer, forwardedFor, response));
   }
 
   static void httpEnded() {

@@ -1,14 +1,19 @@
 package dev.mcpratelimit.gate;
 
+import dev.mcpratelimit.config.AgentConfig;
 import dev.mcpratelimit.core.Decision;
 import dev.mcpratelimit.core.Outcome;
+import dev.mcpratelimit.core.RateLimiter;
 import dev.mcpratelimit.gate.AgentRuntime.Settings;
 import dev.mcpratelimit.gate.CallContext.HttpRequest;
 import dev.mcpratelimit.identity.CallerResolver;
 import dev.mcpratelimit.identity.ResolvedCaller;
+import dev.mcpratelimit.mcp.RateLimitHeaders;
 import dev.mcpratelimit.mcp.Rejection;
+import dev.mcpratelimit.mcp.StatusTool;
 import java.lang.reflect.Method;
 import java.util.Map;
+import java.util.function.BiFunction;
 
 /**
  * What the advice calls. Every entry point takes and returns JDK or agent types only (the advice
@@ -27,15 +32,34 @@ public final class Gate {
   public static String identityHeader() {
     AgentRuntime runtime = AgentRuntime.current();
     Settings settings = runtime == null ? null : runtime.settings();
-    return settings == null ? DEFAULT_HEADER : settings.config().identityHeader();
+    return settings == null ? DEFAULT_HEADER : settings.config().identity().header();
   }
 
-  public static void httpRequestStarted(String credential, String remoteAddress) {
-    CallContext.httpStarted(credential, remoteAddress);
+  /**
+   * @param response the request's {@code HttpServletResponse}, where headers and status go
+   */
+  public static void httpRequestStarted(String credential, String peer, String forwardedFor, Object response) {
+    CallContext.httpStarted(credential, peer, forwardedFor, response);
   }
 
   public static void httpRequestEnded() {
     CallContext.httpEnded();
+  }
+
+  /**
+   * Stands in for the stateless transport's own {@code response.setStatus(status)}, which runs
+   * after the dispatch and would overwrite a rejection's status.
+   */
+  public static void setStatus(Object response, int status) {
+    HttpRequest http = CallContext.http();
+    try {
+      ServletResponses.setStatus(response, http != null && http.status != 0 ? http.status : status);
+    } catch (Throwable e) {
+      AgentRuntime runtime = AgentRuntime.current();
+      if (runtime != null) {
+        runtime.errors().record("HTTP status", e);
+      }
+    }
   }
 
   // ---- tools/call dispatch ----
@@ -44,9 +68,10 @@ public final class Gate {
    * Decides a {@code tools/call} before the SDK looks the tool up.
    *
    * @param params the request's params: a map with {@code name}, or the SDK's request record
-   * @return {@code null} to let the call run, or the error to answer with instead
+   * @return {@code null} to let the call run, a {@link Rejection} to answer with instead, or the
+   *     {@link StatusTool.Report} that answers {@code rate_limit_status}
    */
-  public static Rejection beforeToolCall(Object params) {
+  public static Object beforeToolCall(Object params) {
     AgentRuntime runtime = AgentRuntime.current();
     if (runtime == null) {
       return null;
@@ -57,9 +82,34 @@ public final class Gate {
       if (settings == null || tool == null) {
         return null; // nothing to limit by; a nameless call gets the SDK's own error
       }
-      ResolvedCaller caller = callerOfThisRequest(settings.resolver());
+      AgentConfig config = settings.config();
+      HttpRequest http = CallContext.http();
+      CallerResolver identity = config.identity();
+      ResolvedCaller caller = http == null ? identity.local() : identity.http(http.credential, http.peer, http.forwardedFor);
+      if (http != null && identity.requireKey() && !caller.identified()) {
+        respond(http, config.rejectHttpStatus() == 200 ? 200 : 401);
+        return Rejection.unauthorized(identity.header());
+      }
       CallContext.dispatchStarted(caller);
-      return enforce(runtime.limiter().decide(caller.id(), caller.tier(), tool));
+      RateLimiter limiter = runtime.limiter();
+      boolean status = tool.equals(StatusTool.NAME);
+      // Looking at one's limits never costs tier tokens; the status tool has its own small bucket.
+      Decision decision = status
+          ? limiter.decideWithinCall(caller.id(), caller.tier(), tool)
+          : limiter.decide(caller.id(), caller.tier(), tool);
+      long now = System.currentTimeMillis();
+      if (http != null) {
+        for (Map.Entry<String, String> header : RateLimitHeaders.of(decision, now)) {
+          ServletResponses.setHeader(http.response, header.getKey(), header.getValue());
+        }
+      }
+      if (decision.outcome() == Outcome.REJECTED) {
+        if (http != null) {
+          respond(http, config.rejectHttpStatus());
+        }
+        return Rejection.of(decision);
+      }
+      return status ? StatusTool.report(caller, limiter.status(caller.id(), caller.tier()), now) : null;
     } catch (Throwable e) {
       runtime.errors().record("tools/call", e);
       return null;
@@ -68,6 +118,24 @@ public final class Gate {
 
   public static void afterToolCall() {
     CallContext.dispatchEnded();
+  }
+
+  private static void respond(HttpRequest http, int status) throws Throwable {
+    if (status != 200) {
+      http.status = status;
+      ServletResponses.setStatus(http.response, status);
+    }
+  }
+
+  /**
+   * A handler for the {@code rate_limit_status} spec the agent adds to a server. The dispatch
+   * advice answers that tool before the SDK looks it up, so this runs only if something bypasses
+   * the dispatch; it then fails loudly rather than answer wrongly.
+   */
+  public static BiFunction<Object, Object, Object> statusToolHandler() {
+    return (exchange, request) -> {
+      throw new IllegalStateException(StatusTool.NAME + " is answered by mcp-ratelimit-agent at dispatch");
+    };
   }
 
   // ---- sync tool handlers, which the SDK runs on a worker thread ----
@@ -106,10 +174,12 @@ public final class Gate {
         return;
       }
       ResolvedCaller caller = CallContext.currentCaller();
+      RateLimiter limiter = runtime.limiter();
+      ResolvedCaller anonymous = settings.config().identity().anonymous();
       Decision decision = caller != null
-          ? runtime.limiter().decideWithinCall(caller.id(), caller.tier(), name)
-          : runtime.limiter().decide(CallerResolver.ANONYMOUS, settings.config().policy().defaultTier(), name);
-      rejection = enforce(decision);
+          ? limiter.decideWithinCall(caller.id(), caller.tier(), name)
+          : limiter.decide(anonymous.id(), anonymous.tier(), name);
+      rejection = decision.outcome() == Outcome.REJECTED ? Rejection.of(decision) : null;
     } catch (Throwable e) {
       runtime.errors().record("limited method", e);
       return;
@@ -125,20 +195,6 @@ public final class Gate {
       if (t instanceof RateLimitExceededException limited) {
         return limited.rejection();
       }
-    }
-    return null;
-  }
-
-  // ---- below the advice ----
-
-  private static ResolvedCaller callerOfThisRequest(CallerResolver resolver) {
-    HttpRequest http = CallContext.http();
-    return http == null ? resolver.local() : resolver.http(http.credential(), http.remoteAddress());
-  }
-
-  private static Rejection enforce(Decision decision) {
-    if (decision.outcome() == Outcome.REJECTED) {
-      return Rejection.of(decision);
     }
     return null;
   }

@@ -13,17 +13,41 @@ public final class CallerResolver {
   private final CallerDirectory callers;
   private final String defaultTier;
   private final ResolvedCaller local;
+  private final String header;
+  private final boolean requireKey;
+  private final TrustedProxies trustedProxies;
 
   /**
    * @param stdioCaller the configured caller behind stdio, or {@code null} for the anonymous one
+   * @param header the HTTP header that carries API keys
+   * @param requireKey whether HTTP calls without a known key are refused
+   * @param trustedProxies the peers whose {@code X-Forwarded-For} names the client
    */
-  public CallerResolver(CallerDirectory callers, String defaultTier, String stdioCaller) {
+  public CallerResolver(CallerDirectory callers, String defaultTier, String stdioCaller, String header,
+      boolean requireKey, TrustedProxies trustedProxies) {
     this.callers = callers;
     this.defaultTier = defaultTier;
+    this.header = header;
+    this.requireKey = requireKey;
+    this.trustedProxies = trustedProxies;
     this.local = stdioCaller == null
-        ? new ResolvedCaller(ANONYMOUS, defaultTier)
-        : callers.byId(stdioCaller).map(c -> new ResolvedCaller(c.id(), c.tier()))
-            .orElse(new ResolvedCaller(ANONYMOUS, defaultTier));
+        ? new ResolvedCaller(ANONYMOUS, defaultTier, false)
+        : callers.byId(stdioCaller).map(c -> new ResolvedCaller(c.id(), c.tier(), true))
+            .orElse(new ResolvedCaller(ANONYMOUS, defaultTier, false));
+  }
+
+  public CallerDirectory callers() {
+    return callers;
+  }
+
+  /** The HTTP header that carries API keys. */
+  public String header() {
+    return header;
+  }
+
+  /** Whether an HTTP call without a known key is refused rather than served anonymously. */
+  public boolean requireKey() {
+    return requireKey;
   }
 
   /** The caller behind a stdio transport (or any call that did not come over HTTP). */
@@ -31,24 +55,54 @@ public final class CallerResolver {
     return local;
   }
 
+  /** The anonymous caller on the default tier, charged for limited methods run outside any call. */
+  public ResolvedCaller anonymous() {
+    return new ResolvedCaller(ANONYMOUS, defaultTier, false);
+  }
+
   /**
    * The caller of an HTTP request.
    *
    * @param credential the value of the identity header ({@code null} when absent); a
    *     {@code Bearer} prefix is accepted so that {@code Authorization} can carry the key
-   * @param remoteAddress the direct peer, which names an anonymous caller
+   * @param peer the direct peer's address
+   * @param forwardedFor the {@code X-Forwarded-For} header, believed only from a trusted proxy
    */
-  public ResolvedCaller http(String credential, String remoteAddress) {
+  public ResolvedCaller http(String credential, String peer, String forwardedFor) {
     String key = apiKey(credential);
     if (key != null) {
       Caller caller = callers.byApiKey(key).orElse(null);
       if (caller != null) {
-        return new ResolvedCaller(caller.id(), caller.tier());
+        return new ResolvedCaller(caller.id(), caller.tier(), true);
       }
     }
     // Unknown keys are anonymous too: one bucket per client address, so that inventing keys
     // buys nothing.
-    return new ResolvedCaller("anon:" + (remoteAddress == null ? "unknown" : remoteAddress), defaultTier);
+    return new ResolvedCaller("anon:" + clientAddress(peer, forwardedFor), defaultTier, false);
+  }
+
+  /**
+   * The client's address: the peer, unless the peer is a trusted proxy, in which case the
+   * nearest address in {@code X-Forwarded-For} that is not itself a trusted proxy (addresses
+   * further left were written by whoever sent the request and prove nothing).
+   */
+  String clientAddress(String peer, String forwardedFor) {
+    String client = peer == null ? "unknown" : peer;
+    if (forwardedFor == null || !trustedProxies.contains(client)) {
+      return client;
+    }
+    String[] hops = forwardedFor.split(",");
+    for (int i = hops.length - 1; i >= 0; i--) {
+      String hop = hops[i].strip();
+      if (hop.isEmpty()) {
+        continue;
+      }
+      client = hop;
+      if (!trustedProxies.contains(hop)) {
+        break;
+      }
+    }
+    return client;
   }
 
   private static String apiKey(String credential) {

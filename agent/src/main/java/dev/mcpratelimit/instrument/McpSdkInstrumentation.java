@@ -1,5 +1,7 @@
 package dev.mcpratelimit.instrument;
 
+import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
+import static net.bytebuddy.matcher.ElementMatchers.isDeclaredBy;
 import static net.bytebuddy.matcher.ElementMatchers.isStatic;
 import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 import static net.bytebuddy.matcher.ElementMatchers.named;
@@ -8,7 +10,9 @@ import static net.bytebuddy.matcher.ElementMatchers.returns;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
+import dev.mcpratelimit.gate.Gate;
 import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.asm.MemberSubstitution;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.matcher.ElementMatcher;
 
@@ -23,6 +27,8 @@ import net.bytebuddy.matcher.ElementMatcher;
  *   <li>sync tool handlers: the two lambdas of {@code AsyncToolSpecification.fromSync}, one on the
  *       dispatch thread, one on the worker thread that runs the handler.
  *   <li>HTTP: {@code doPost} of the servlet transports, which dispatch on the request thread.
+ *   <li>{@code rate_limit_status}: added at the end of the servers' constructors, answered at
+ *       dispatch.
  * </ul>
  */
 final class McpSdkInstrumentation {
@@ -39,31 +45,57 @@ final class McpSdkInstrumentation {
     String notLimited = "MCP tool calls of this server type are NOT limited";
     String noPropagation = "limited methods called from sync tools are charged to the anonymous caller";
     String noIdentity = "HTTP callers are not identified (calls are charged to the local caller)";
+    ElementMatcher.Junction<MethodDescription> asyncDispatch = toolsCallDispatch(SERVER + "McpAsyncServerExchange");
+    ElementMatcher.Junction<MethodDescription> statelessDispatch = toolsCallDispatch(SDK + "common.McpTransportContext");
+    ElementMatcher.Junction<MethodDescription> doPost = named("doPost").and(takesArguments(2))
+        .and(takesArgument(0, named("jakarta.servlet.http.HttpServletRequest")));
     return builder
         .type(named(SERVER + "McpAsyncServer"))
         .transform(new ShapeCheckedAdvice(notLimited,
-            "Mono lambda$toolsCallRequestHandler$N(McpAsyncServerExchange, Object)",
-            toolsCallDispatch(SERVER + "McpAsyncServerExchange"), ToolCallAdvice.class.getName(), agentLoader))
+            "Mono lambda$toolsCallRequestHandler$N(McpAsyncServerExchange, Object)", asyncDispatch,
+            advice(agentLoader).advice(asyncDispatch, ToolCallAdvice.class.getName())
+                .advice(isConstructor(), StatusToolAdvice.class.getName())))
         .type(named(SERVER + "McpStatelessAsyncServer"))
         .transform(new ShapeCheckedAdvice(notLimited,
-            "Mono lambda$toolsCallRequestHandler$N(McpTransportContext, Object)",
-            toolsCallDispatch(SDK + "common.McpTransportContext"), ToolCallAdvice.class.getName(), agentLoader))
+            "Mono lambda$toolsCallRequestHandler$N(McpTransportContext, Object)", statelessDispatch,
+            advice(agentLoader).advice(statelessDispatch, ToolCallAdvice.class.getName())
+                .advice(isConstructor(), StatelessStatusToolAdvice.class.getName())))
         .type(named(SERVER + "McpServerFeatures$AsyncToolSpecification")
             .or(named(SERVER + "McpStatelessServerFeatures$AsyncToolSpecification")))
         .transform(new ShapeCheckedAdvice(noPropagation,
             "static Mono lambda$fromSync$N(SyncToolSpecification, boolean, exchange, CallToolRequest)",
-            syncToolWrapper(), SyncToolBindAdvice.class.getName(), agentLoader))
+            syncToolWrapper(), advice(agentLoader).advice(syncToolWrapper(), SyncToolBindAdvice.class.getName())))
         .transform(new ShapeCheckedAdvice(noPropagation,
             "static CallToolResult lambda$fromSync$N(SyncToolSpecification, exchange, CallToolRequest)",
-            syncToolBody(), SyncToolRunAdvice.class.getName(), agentLoader))
+            syncToolBody(), advice(agentLoader).advice(syncToolBody(), SyncToolRunAdvice.class.getName())))
         .type(named(SERVER + "transport.HttpServletStreamableServerTransportProvider")
             .or(named(SERVER + "transport.HttpServletStatelessServerTransport"))
             .or(named(SERVER + "transport.HttpServletSseServerTransportProvider")))
-        .transform(new ShapeCheckedAdvice(noIdentity,
-            "void doPost(HttpServletRequest, HttpServletResponse)",
-            named("doPost").and(takesArguments(2))
-                .and(takesArgument(0, named("jakarta.servlet.http.HttpServletRequest"))),
-            HttpPostAdvice.class.getName(), agentLoader));
+        .transform(new ShapeCheckedAdvice(noIdentity, "void doPost(HttpServletRequest, HttpServletResponse)",
+            doPost, advice(agentLoader).advice(doPost, HttpPostAdvice.class.getName())))
+        // The stateless transport sets status 200 after the dispatch; a rejection's status must stay.
+        .type(named(SERVER + "transport.HttpServletStatelessServerTransport"))
+        .transform(new ShapeCheckedAdvice("a rejected call over stateless HTTP gets status 200", 
+            "void doPost(HttpServletRequest, HttpServletResponse)", doPost,
+            (target, type, loader, module, domain) -> target.visit(MemberSubstitution.relaxed()
+                .method(named("setStatus").and(takesArguments(int.class))
+                    .and(isDeclaredBy(named("jakarta.servlet.http.HttpServletResponse"))))
+                .replaceWith(GATE_SET_STATUS)
+                .on(doPost))));
+  }
+
+  private static final MethodDescription GATE_SET_STATUS;
+
+  static {
+    try {
+      GATE_SET_STATUS = new MethodDescription.ForLoadedMethod(Gate.class.getMethod("setStatus", Object.class, int.class));
+    } catch (NoSuchMethodException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  private static AgentBuilder.Transformer.ForAdvice advice(ClassLoader agentLoader) {
+    return new AgentBuilder.Transformer.ForAdvice().include(agentLoader);
   }
 
   private static ElementMatcher.Junction<MethodDescription> toolsCallDispatch(String firstArgument) {

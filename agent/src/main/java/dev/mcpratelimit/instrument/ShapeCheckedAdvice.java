@@ -28,13 +28,14 @@ final class ShapeCheckedAdvice implements AgentBuilder.Transformer {
   /**
    * @param purpose what is lost if the shape is missing, for the warning
    * @param expected the method the advice expects, for the warning
+   * @param advice the advice to apply when the shape is there (it may advise other methods too)
    */
   ShapeCheckedAdvice(String purpose, String expected, ElementMatcher<? super MethodDescription> shape,
-      String adviceClass, ClassLoader agentLoader) {
+      AgentBuilder.Transformer advice) {
     this.purpose = purpose;
     this.expected = expected;
     this.shape = shape;
-    this.advice = new AgentBuilder.Transformer.ForAdvice().include(agentLoader).advice(shape, adviceClass);
+    this.advice = advice;
   }
 
   @Override

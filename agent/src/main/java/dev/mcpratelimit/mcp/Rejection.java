@@ -13,6 +13,8 @@ public record Rejection(int code, String message, Map<String, Object> data) {
 
   /** JSON-RPC's range for server-defined errors starts here. */
   public static final int CODE = -32000;
+  /** A call refused for want of a known API key ({@code identity.require-key=true}). */
+  public static final int UNAUTHORIZED_CODE = -32001;
 
   public static Rejection of(Decision decision) {
     Map<String, Object> data = new LinkedHashMap<>();
@@ -26,5 +28,11 @@ public record Rejection(int code, String message, Map<String, Object> data) {
         + " at " + decision.limit().rate() + " for tool " + decision.tool() + " on tier " + decision.tier()
         + "; retry after " + decision.retryAfterSeconds() + " s";
     return new Rejection(CODE, message, Collections.unmodifiableMap(data));
+  }
+
+  /** Not a rate limit: the server requires a known API key and the call had none. */
+  public static Rejection unauthorized(String header) {
+    return new Rejection(UNAUTHORIZED_CODE, "Unauthorized: this server requires a known API key in the "
+        + header + " header", Map.of("header", header));
   }
 }

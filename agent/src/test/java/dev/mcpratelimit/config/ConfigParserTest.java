@@ -9,6 +9,7 @@ import dev.mcpratelimit.core.Mode;
 import dev.mcpratelimit.core.Rate;
 import dev.mcpratelimit.core.ToolPolicy;
 import dev.mcpratelimit.identity.ApiKeys;
+import dev.mcpratelimit.identity.ResolvedCaller;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
@@ -32,11 +33,12 @@ class ConfigParserTest {
     assertEquals(new BucketLimit(1000, Rate.perMinute(1000)), config.policy().tiers().get("enterprise"));
     assertEquals("free", config.policy().defaultTier());
     assertEquals(Mode.ENFORCE, config.policy().mode());
-    assertEquals("X-API-Key", config.identityHeader());
+    assertEquals("X-API-Key", config.identity().header());
     assertEquals(429, config.rejectHttpStatus());
     assertEquals(StoreKind.MEMORY, config.store());
     assertEquals(1_000_000, config.maxBuckets());
-    assertNull(config.stdioCaller());
+    assertEquals("anonymous", config.identity().local().id());
+    assertEquals(false, config.identity().requireKey());
     assertNull(config.source());
   }
 
@@ -53,6 +55,8 @@ class ConfigParserTest {
         default-tier=free                       # tier of callers the agent cannot identify
 
         identity.header=X-API-Key               # HTTP header that carries the API key
+        identity.require-key=true
+        trusted-proxies=10.0.0.0/8, ::1
         caller.alice.api-key-sha256=%s
         caller.alice.tier=premium
         caller.local.tier=basic                 # a caller may have no key (e.g. the stdio caller)
@@ -74,10 +78,10 @@ class ConfigParserTest {
     AgentConfig config = ConfigParser.parse(FILE, text);
 
     assertEquals(new BucketLimit(300, Rate.perSecond(5)), config.policy().tiers().get("gold"), "burst defaults to a minute");
-    assertEquals("premium", config.callers().byApiKey("alice-secret").orElseThrow().tier());
-    assertEquals("alice", config.callers().byApiKey("alice-secret").orElseThrow().id());
-    assertEquals("basic", config.callers().byId("local").orElseThrow().tier());
-    assertEquals("local", config.stdioCaller());
+    assertEquals("premium", config.identity().callers().byApiKey("alice-secret").orElseThrow().tier());
+    assertEquals("alice", config.identity().callers().byApiKey("alice-secret").orElseThrow().id());
+    assertEquals("basic", config.identity().callers().byId("local").orElseThrow().tier());
+    assertEquals(new ResolvedCaller("local", "basic", true), config.identity().local());
     assertEquals(5, config.policy().tool("recommend_tracks").cost());
     ToolPolicy search = config.policy().tool("search_tracks");
     assertEquals(new BucketLimit(5, Rate.perMinute(5)), search.tierLimits().get("free"));
@@ -88,13 +92,15 @@ class ConfigParserTest {
     assertEquals(Mode.SHADOW, config.policy().mode());
     assertEquals(200, config.rejectHttpStatus());
     assertEquals(5000, config.maxBuckets());
+    assertEquals(true, config.identity().requireKey());
+    assertEquals("anon:203.0.113.9", config.identity().http(null, "10.1.2.3", "203.0.113.9").id());
   }
 
   @Test
   void aCallerWithOnlyAKeyGetsTheDefaultTier() throws Exception {
     AgentConfig config = ConfigParser.parse(FILE, "default-tier=basic\ncaller.bob.api-key-sha256=" + BOB_HASH);
-    assertEquals("basic", config.callers().byApiKey("bob-secret").orElseThrow().tier());
-    assertEquals(true, config.callers().byApiKey("alice-secret").isEmpty());
+    assertEquals("basic", config.identity().callers().byApiKey("bob-secret").orElseThrow().tier());
+    assertEquals(true, config.identity().callers().byApiKey("alice-secret").isEmpty());
   }
 
   static Stream<Arguments> badFiles() {
@@ -166,6 +172,12 @@ class ConfigParserTest {
             f + "2: mode: set twice (first on line 1)"),
         Arguments.of("just some words",
             f + "1: just some words: expected key=value"),
+        Arguments.of("identity.require-key=yes",
+            f + "1: identity.require-key: \"yes\" is not true or false"),
+        Arguments.of("trusted-proxies=10.0.0.0/8, proxy.example.com",
+            f + "1: trusted-proxies: \"proxy.example.com\" is not an IP address or CIDR block"),
+        Arguments.of("trusted-proxies=10.0.0.0/33",
+            f + "1: trusted-proxies: \"10.0.0.0/33\" has a bad prefix length (0-32)"),
         Arguments.of("tier.free.rate=",
             f + "1: tier.free.rate: empty value"));
   }

@@ -13,8 +13,8 @@ class CallContextTest {
 
   @Test
   void aCallerBoundOnTheDispatchThreadIsCurrentOnTheWorkerThatRunsTheRequest() throws Exception {
-    ResolvedCaller alice = new ResolvedCaller("alice", "premium");
-    ResolvedCaller bob = new ResolvedCaller("bob", "free");
+    ResolvedCaller alice = new ResolvedCaller("alice", "premium", true);
+    ResolvedCaller bob = new ResolvedCaller("bob", "free", true);
     Request aliceRequest = new Request("get_track");
     Request bobRequest = new Request("get_track"); // equal, but not the same object
 

@@ -11,25 +11,43 @@ class CallerResolverTest {
       new Caller("alice", "premium", ApiKeys.sha256Hex("alice-key")),
       new Caller("local", "basic", null)));
 
+  private CallerResolver resolver(String stdioCaller, String trustedProxies) {
+    return new CallerResolver(callers, "free", stdioCaller, "X-API-Key", false, TrustedProxies.parse(trustedProxies));
+  }
+
   @Test
   void aKnownKeyNamesItsCallerAndTheConfiguredTier() {
-    CallerResolver resolver = new CallerResolver(callers, "free", null);
-    assertEquals(new ResolvedCaller("alice", "premium"), resolver.http("alice-key", "10.0.0.1"));
-    assertEquals(new ResolvedCaller("alice", "premium"), resolver.http("Bearer alice-key", "10.0.0.1"));
-    assertEquals(new ResolvedCaller("alice", "premium"), resolver.http("bearer  alice-key ", "10.0.0.1"));
+    CallerResolver resolver = resolver(null, "");
+    assertEquals(new ResolvedCaller("alice", "premium", true), resolver.http("alice-key", "10.0.0.1", null));
+    assertEquals(new ResolvedCaller("alice", "premium", true), resolver.http("Bearer alice-key", "10.0.0.1", null));
+    assertEquals(new ResolvedCaller("alice", "premium", true), resolver.http("bearer  alice-key ", "10.0.0.1", null));
   }
 
   @Test
   void aMissingOrUnknownKeyIsAnonymousPerAddressOnTheDefaultTier() {
-    CallerResolver resolver = new CallerResolver(callers, "free", null);
-    assertEquals(new ResolvedCaller("anon:10.0.0.1", "free"), resolver.http(null, "10.0.0.1"));
-    assertEquals(new ResolvedCaller("anon:10.0.0.2", "free"), resolver.http("made-up-key", "10.0.0.2"));
-    assertEquals(new ResolvedCaller("anon:10.0.0.2", "free"), resolver.http("Bearer ", "10.0.0.2"));
+    CallerResolver resolver = resolver(null, "");
+    assertEquals(new ResolvedCaller("anon:10.0.0.1", "free", false), resolver.http(null, "10.0.0.1", null));
+    assertEquals(new ResolvedCaller("anon:10.0.0.2", "free", false), resolver.http("made-up-key", "10.0.0.2", null));
+    assertEquals(new ResolvedCaller("anon:10.0.0.2", "free", false), resolver.http("Bearer ", "10.0.0.2", null));
+  }
+
+  @Test
+  void forwardedForCountsOnlyFromATrustedProxy() {
+    CallerResolver resolver = resolver(null, "10.0.0.0/8, ::1");
+    assertEquals("anon:198.51.100.7", resolver.http(null, "198.51.100.7", "203.0.113.9").id(),
+        "an untrusted peer cannot claim another address");
+    assertEquals("anon:203.0.113.9", resolver.http(null, "10.0.0.5", "203.0.113.9").id());
+    assertEquals("anon:203.0.113.9", resolver.http(null, "10.0.0.5", "1.2.3.4, 203.0.113.9, 10.0.0.6").id(),
+        "the nearest untrusted hop; what the client wrote further left proves nothing");
+    assertEquals("anon:203.0.113.9", resolver.http(null, "::1", "203.0.113.9").id());
+    assertEquals("anon:10.0.0.5", resolver.http(null, "10.0.0.5", null).id());
+    assertEquals(new ResolvedCaller("alice", "premium", true), resolver.http("alice-key", "10.0.0.5", "203.0.113.9"),
+        "a key outranks any address");
   }
 
   @Test
   void theLocalCallerIsTheConfiguredStdioCallerOrTheAnonymousOne() {
-    assertEquals(new ResolvedCaller("local", "basic"), new CallerResolver(callers, "free", "local").local());
-    assertEquals(new ResolvedCaller("anonymous", "free"), new CallerResolver(callers, "free", null).local());
+    assertEquals(new ResolvedCaller("local", "basic", true), resolver("local", "").local());
+    assertEquals(new ResolvedCaller("anonymous", "free", false), resolver(null, "").local());
   }
 }

@@ -12,6 +12,7 @@ import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import net.bytebuddy.ByteBuddy;
+import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.DynamicType;
 import org.junit.jupiter.api.AfterEach;
@@ -60,7 +61,7 @@ class ShapeCheckedAdviceTest {
   @Test
   void anUnknownShapeIsLeftAloneWithOneWarning() {
     ShapeCheckedAdvice advice = new ShapeCheckedAdvice("nothing is limited", "dispatchV2(Object)",
-        named("dispatchV2"), ToolCallAdvice.class.getName(), ToolCallAdvice.class.getClassLoader());
+        named("dispatchV2"), new AgentBuilder.Transformer.ForAdvice().advice(named("dispatchV2"), ToolCallAdvice.class.getName()));
     DynamicType.Builder<?> builder = new ByteBuddy().redefine(LikeTheSdk.class);
     assertSame(builder, transform(advice, builder));
     assertSame(builder, transform(advice, builder));
@@ -71,7 +72,7 @@ class ShapeCheckedAdviceTest {
   @Test
   void theExpectedShapeGetsTheAdvice() {
     ShapeCheckedAdvice advice = new ShapeCheckedAdvice("nothing is limited", "dispatch(Object)",
-        named("dispatch"), LimitedMethodAdvice.class.getName(), LimitedMethodAdvice.class.getClassLoader());
+        named("dispatch"), new AgentBuilder.Transformer.ForAdvice().advice(named("dispatch"), LimitedMethodAdvice.class.getName()));
     DynamicType.Builder<?> builder = new ByteBuddy().redefine(LikeTheSdk.class);
     assertNotSame(builder, transform(advice, builder));
     assertEquals(List.of(), warnings);

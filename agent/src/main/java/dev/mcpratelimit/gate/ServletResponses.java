@@ -1,0 +1,42 @@
+package dev.mcpratelimit.gate;
+
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+
+/**
+ * Sets headers and status on the host's {@code HttpServletResponse} without the agent linking
+ * against the servlet API (which the host may load in a loader the agent cannot see): the
+ * interface's methods are found once per response class, through that class's own loader.
+ */
+final class ServletResponses {
+
+  private record Handles(MethodHandle setHeader, MethodHandle setStatus) {}
+
+  private static final ClassValue<Handles> HANDLES = new ClassValue<>() {
+    @Override
+    protected Handles computeValue(Class<?> type) {
+      try {
+        Class<?> api = Class.forName("jakarta.servlet.http.HttpServletResponse", false, type.getClassLoader());
+        MethodHandles.Lookup lookup = MethodHandles.publicLookup();
+        return new Handles(
+            lookup.findVirtual(api, "setHeader", MethodType.methodType(void.class, String.class, String.class))
+                .asType(MethodType.methodType(void.class, Object.class, String.class, String.class)),
+            lookup.findVirtual(api, "setStatus", MethodType.methodType(void.class, int.class))
+                .asType(MethodType.methodType(void.class, Object.class, int.class)));
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException(type.getName() + " is not a jakarta.servlet HttpServletResponse", e);
+      }
+    }
+  };
+
+  private ServletResponses() {}
+
+  static void setHeader(Object response, String name, String value) throws Throwable {
+    HANDLES.get(response.getClass()).setHeader().invokeExact(response, name, value);
+  }
+
+  static void setStatus(Object response, int status) throws Throwable {
+    HANDLES.get(response.getClass()).setStatus().invokeExact(response, status);
+  }
+}

@@ -1,0 +1,38 @@
+package dev.mcpratelimit.instrument;
+
+import dev.mcpratelimit.gate.Gate;
+import dev.mcpratelimit.mcp.StatusTool;
+import io.modelcontextprotocol.server.McpAsyncServer;
+import io.modelcontextprotocol.server.McpServerFeatures;
+import io.modelcontextprotocol.spec.McpSchema;
+import java.util.List;
+import java.util.function.BiFunction;
+import net.bytebuddy.asm.Advice;
+
+/**
+ * Inlined at the end of {@code McpAsyncServer}'s constructors (sync servers wrap one): adds the
+ * {@code rate_limit_status} tool to a server that has the tools capability. It goes straight into
+ * the tool list rather than through {@code addTool}, which would announce a list change before
+ * a stdio client has even initialized.
+ */
+public final class StatusToolAdvice {
+
+  private StatusToolAdvice() {}
+
+  @Advice.OnMethodExit(suppress = Throwable.class)
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  public static void exit(@Advice.This McpAsyncServer server, @Advice.FieldValue("tools") List tools) {
+    if (server.getServerCapabilities().tools() == null) {
+      return;
+    }
+    for (Object spec : tools) {
+      if (((McpServerFeatures.AsyncToolSpecification) spec).tool().name().equals(StatusTool.NAME)) {
+        return; // the server has its own: leave it be
+      }
+    }
+    McpSchema.Tool tool = McpSchema.Tool.builder().name(StatusTool.NAME).description(StatusTool.DESCRIPTION)
+        .inputSchema(StatusTool.inputSchema()).outputSchema(StatusTool.outputSchema()).build();
+    tools.add(McpServerFeatures.AsyncToolSpecification.builder()
+        .tool(tool).callHandler((BiFunction) Gate.statusToolHandler()).build());
+  }
+}
