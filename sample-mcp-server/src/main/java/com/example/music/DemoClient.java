@@ -8,11 +8,15 @@ import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import io.modelcontextprotocol.spec.McpSchema.Implementation;
 import io.modelcontextprotocol.spec.McpSchema.TextContent;
+import io.modelcontextprotocol.json.McpJsonDefaults;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -28,6 +32,7 @@ import java.util.stream.Collectors;
 public final class DemoClient {
 
     static final String API_KEY_HEADER = "X-API-Key";
+    private static final Pattern HTTP_ERROR = Pattern.compile("status code: (\\d+), response body: (.*)", Pattern.DOTALL);
 
     /** Arguments that succeed against the built-in catalog; other tool names are called without any. */
     private static final Map<String, Map<String, Object>> SAMPLE_ARGUMENTS = Map.of(
@@ -104,6 +109,10 @@ public final class DemoClient {
                 var rpc = error.getJsonRpcError();
                 return "McpError " + rpc.code() + " " + rpc.message() + (rpc.data() == null ? "" : " data=" + rpc.data());
             }
+            String httpError = t.getMessage() == null ? null : jsonRpcErrorInHttpError(t.getMessage());
+            if (httpError != null) {
+                return httpError;
+            }
         }
         // The SDK wraps handshake failures ("Client failed to initialize ..."), so show the whole cause chain.
         List<String> chain = new ArrayList<>();
@@ -112,6 +121,34 @@ public final class DemoClient {
             chain.add(t.getMessage() == null ? name : name + ": " + t.getMessage());
         }
         return String.join(" <- ", chain);
+    }
+
+    /**
+     * An HTTP error status (e.g. 429) reaches the SDK client as a transport exception whose message
+     * holds the response body; when that body is a JSON-RPC error (plain JSON or one SSE event),
+     * show it like an {@link McpError}.
+     */
+    static String jsonRpcErrorInHttpError(String message) {
+        Matcher matcher = HTTP_ERROR.matcher(message);
+        if (!matcher.find()) {
+            return null;
+        }
+        for (String line : matcher.group(2).split("\\R")) {
+            String json = line.startsWith("data:") ? line.substring(5).strip() : line.strip();
+            if (!json.startsWith("{")) {
+                continue;
+            }
+            try {
+                Map<?, ?> body = McpJsonDefaults.getMapper().readValue(json, Map.class);
+                if (body.get("error") instanceof Map<?, ?> error) {
+                    return "HTTP " + matcher.group(1) + " with JSON-RPC error " + error.get("code") + " "
+                            + error.get("message") + (error.get("data") == null ? "" : " data=" + error.get("data"));
+                }
+            } catch (IOException | RuntimeException e) {
+                return null;
+            }
+        }
+        return null;
     }
 
     private static String text(CallToolResult result) {

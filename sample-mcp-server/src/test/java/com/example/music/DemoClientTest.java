@@ -72,6 +72,17 @@ class DemoClientTest {
         }
     }
 
+    @Test
+    void aJsonRpcErrorInsideAnHttpErrorBodyIsShownLikeAnMcpError() {
+        String sse = "Received unexpected status code: 429, response body: id: 1\nevent: message\n"
+                + "data: {\"jsonrpc\":\"2.0\",\"id\":3,\"error\":{\"code\":-32000,\"message\":\"Rate limit exceeded\","
+                + "\"data\":{\"retryAfterSeconds\":6}}}\n\n";
+        assertEquals("HTTP 429 with JSON-RPC error -32000 Rate limit exceeded data={retryAfterSeconds=6}",
+                DemoClient.jsonRpcErrorInHttpError(sse));
+        assertEquals(null, DemoClient.jsonRpcErrorInHttpError(
+                "Received unexpected status code: 429, response body: Too Many Requests"));
+    }
+
     private record Run(DemoClient.Summary summary, List<String> lines) {
     }
 
