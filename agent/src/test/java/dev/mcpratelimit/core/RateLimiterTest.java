@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mcpratelimit.store.InMemoryBucketStore;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -186,6 +187,22 @@ class RateLimiterTest {
     assertEquals(10, admittedOf(limiter, "kate", "free", "get_track", 20), "the tier bucket was not touched");
     assertEquals(Outcome.NOT_LIMITED, limiter.decideWithinCall("kate", "free", "get_track").outcome(),
         "a method with no limits of its own is not limited within a call");
+  }
+
+  @Test
+  void statusShowsEveryBucketThatAppliesWithoutChargingAny() {
+    ToolPolicy search = new ToolPolicy("search_tracks", 2,
+        Map.of("free", new BucketLimit(5, Rate.perMinute(5))), new BucketLimit(100, Rate.perMinute(100)));
+    ToolPolicy other = new ToolPolicy("get_album", 1, Map.of("premium", new BucketLimit(3, Rate.perMinute(3))), null);
+    RateLimiter limiter = limiter(search, other);
+    limiter.decide("lena", "free", "search_tracks");
+    List<BucketStatus> status = limiter.status("lena", "free");
+    assertEquals(List.of(
+        new BucketStatus(Scope.CALLER, null, DEFAULT_TIERS.get("free"), 1, 8, TimeUnit.SECONDS.toNanos(12)),
+        new BucketStatus(Scope.CALLER_TOOL, "search_tracks", search.tierLimits().get("free"), 2, 3, TimeUnit.SECONDS.toNanos(24)),
+        new BucketStatus(Scope.TOOL_GLOBAL, "search_tracks", search.global(), 2, 98, TimeUnit.MILLISECONDS.toNanos(1200))),
+        status, "get_album has no limit for free callers");
+    assertEquals(status, limiter.status("lena", "free"), "looking charged nothing");
   }
 
   @Test

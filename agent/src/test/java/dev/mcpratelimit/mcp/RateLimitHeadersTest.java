@@ -1,0 +1,47 @@
+package dev.mcpratelimit.mcp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.mcpratelimit.core.BucketLimit;
+import dev.mcpratelimit.core.Decision;
+import dev.mcpratelimit.core.Outcome;
+import dev.mcpratelimit.core.Rate;
+import dev.mcpratelimit.core.Scope;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class RateLimitHeadersTest {
+
+  private static final BucketLimit FREE = new BucketLimit(10, Rate.perMinute(10));
+  private static final long NOW = 1_795_752_990_250L; // epoch millis, a quarter second past
+
+  @Test
+  void anAdmittedCallTellsLimitRemainingAndReset() {
+    Decision admitted = new Decision(Outcome.ALLOWED, "alice", "free", "get_track", 1, Scope.CALLER, FREE, 9,
+        TimeUnit.SECONDS.toNanos(6), 0);
+    assertEquals(List.of(
+        Map.entry("X-RateLimit-Limit", "10"),
+        Map.entry("X-RateLimit-Remaining", "9"),
+        Map.entry("X-RateLimit-Reset", "1795752997"),
+        Map.entry("RateLimit-Policy", "\"free\";q=10;w=60"),
+        Map.entry("RateLimit", "\"free\";r=9;t=6")), RateLimitHeaders.of(admitted, NOW));
+  }
+
+  @Test
+  void aRejectionAddsRetryAfter() {
+    Decision rejected = new Decision(Outcome.REJECTED, "alice", "free", "get_track", 1, Scope.CALLER, FREE, 0,
+        TimeUnit.MILLISECONDS.toNanos(59_500), TimeUnit.MILLISECONDS.toNanos(2_500));
+    List<Map.Entry<String, String>> headers = RateLimitHeaders.of(rejected, NOW);
+    assertEquals(Map.entry("RateLimit", "\"free\";r=0;t=60"), headers.get(4));
+    assertEquals(Map.entry("Retry-After", "3"), headers.get(5));
+    assertEquals(Map.entry("X-RateLimit-Reset", "1795753050"), headers.get(2));
+  }
+
+  @Test
+  void anUnlimitedCallHasNoHeaders() {
+    Decision free = new Decision(Outcome.NOT_LIMITED, "alice", "free", "get_track", 0, null, null, 0, 0, 0);
+    assertEquals(List.of(), RateLimitHeaders.of(free, NOW));
+  }
+}
