@@ -18,7 +18,14 @@ public record AgentConfig(
     List<MethodTarget> methods,
     int rejectHttpStatus,
     StoreKind store,
-    long maxBuckets) {
+    long maxBuckets,
+    Violations violations) {
+
+  /**
+   * When a caller counts as a persistent violator: more than {@code threshold} rejections within
+   * {@code windowSeconds}; {@code top} callers are shown by recent rejections.
+   */
+  public record Violations(long windowSeconds, long threshold, int top) {}
 
   public AgentConfig {
     methods = List.copyOf(methods);

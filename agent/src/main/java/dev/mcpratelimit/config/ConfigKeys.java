@@ -28,7 +28,10 @@ final class ConfigKeys {
     MODE("mode"),
     REJECT_HTTP_STATUS("reject.http-status"),
     STORE("store"),
-    STORE_MEMORY_MAX_BUCKETS("store.memory.max-buckets");
+    STORE_MEMORY_MAX_BUCKETS("store.memory.max-buckets"),
+    VIOLATIONS_WINDOW_SECONDS("violations.window-seconds"),
+    VIOLATIONS_THRESHOLD("violations.threshold"),
+    VIOLATIONS_TOP("violations.top");
 
     final String template;
     final Pattern pattern;

@@ -126,13 +126,23 @@ public final class ConfigParser {
     StoreKind store = single(Kind.STORE, StoreKind.MEMORY, ConfigParser::store);
     long maxBuckets = single(Kind.STORE_MEMORY_MAX_BUCKETS, DEFAULT_MAX_BUCKETS,
         value -> Values.positive(value, "the bucket bound"));
+    AgentConfig.Violations violations = new AgentConfig.Violations(
+        single(Kind.VIOLATIONS_WINDOW_SECONDS, 300L, value -> Values.positive(value, "the window")),
+        single(Kind.VIOLATIONS_THRESHOLD, 20L, value -> Values.positive(value, "the threshold")),
+        single(Kind.VIOLATIONS_TOP, 10L, value -> {
+          long top = Values.positive(value, "the number of top violators");
+          if (top > 100) {
+            throw new BadValue("at most 100 top violators are shown (it is a label in Prometheus), not " + value);
+          }
+          return top;
+        }).intValue());
     if (!problems.isEmpty()) {
       problems.sort(Comparator.comparingInt(ConfigProblem::line));
       throw new InvalidConfigException(problems);
     }
     Policy policy = new Policy(tiers, defaultTier, tools, mode);
     CallerResolver identity = new CallerResolver(callers, defaultTier, stdioCaller, identityHeader, requireKey, proxies);
-    return new AgentConfig(file, policy, identity, methods, rejectStatus, store, maxBuckets);
+    return new AgentConfig(file, policy, identity, methods, rejectStatus, store, maxBuckets, violations);
   }
 
   private void classify(Entry entry) {

@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -86,15 +85,9 @@ public final class ConfigWatcher {
     }
   }
 
-  /** Polls every {@link #POLL_MILLIS} on a daemon thread, so the host can always exit. */
-  public ScheduledExecutorService start() {
-    ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
-      Thread thread = new Thread(runnable, "mcp-ratelimit-config-watcher");
-      thread.setDaemon(true);
-      return thread;
-    });
+  /** Polls every {@link #POLL_MILLIS} on {@code executor} (the agent's daemon maintenance thread). */
+  public void start(ScheduledExecutorService executor) {
     executor.scheduleWithFixedDelay(this::pollQuietly, POLL_MILLIS, POLL_MILLIS, TimeUnit.MILLISECONDS);
-    return executor;
   }
 
   private void pollQuietly() {

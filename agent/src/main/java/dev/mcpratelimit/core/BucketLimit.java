@@ -1,5 +1,7 @@
 package dev.mcpratelimit.core;
 
+import java.util.concurrent.TimeUnit;
+
 /**
  * The shape of one bucket: a capacity (burst) and a continuous refill rate.
  *
@@ -54,6 +56,19 @@ public final class BucketLimit {
 
   long capacityCredit() {
     return capacityCredit;
+  }
+
+  /**
+   * This limit with rate and burst multiplied by {@code factor}, each at least one token. The
+   * rate is expressed per day so that factors like 0.25 of 10/min stay exact (3600/day = 2.5/min).
+   */
+  public BucketLimit scaled(double factor) {
+    if (!(factor > 0) || Double.isInfinite(factor)) {
+      throw new IllegalArgumentException("factor must be positive: " + factor);
+    }
+    long perDay = Math.max(1, Math.round(rate.tokens() * (double) (TimeUnit.DAYS.toNanos(1) / rate.periodNanos()) * factor));
+    long burst = Math.max(1, Math.round(capacity * factor));
+    return new BucketLimit(burst, new Rate(perDay, TimeUnit.DAYS));
   }
 
   /** Credit that {@code tokens} tokens are worth; callers guarantee {@code tokens <= capacity}. */

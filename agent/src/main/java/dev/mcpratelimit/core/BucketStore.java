@@ -24,4 +24,7 @@ public interface BucketStore {
 
   /** How many buckets the store tracks (approximate for concurrent stores). */
   long size();
+
+  /** Forgets every bucket of {@code caller}: its next call starts with full buckets. */
+  void resetCaller(String caller);
 }

@@ -1,5 +1,6 @@
 package dev.mcpratelimit.core;
 
+import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -28,5 +29,18 @@ public record Policy(Map<String, BucketLimit> tiers, String defaultTier, Map<Str
 
   public Policy withMode(Mode newMode) {
     return new Policy(tiers, defaultTier, tools, newMode);
+  }
+
+  /**
+   * Every tier's rate and burst scaled by {@code factor} (the emergency override); tools' own
+   * limits are left as configured. A factor of 1 returns this policy.
+   */
+  public Policy withTiersScaled(double factor) {
+    if (factor == 1.0) {
+      return this;
+    }
+    Map<String, BucketLimit> scaled = new HashMap<>();
+    tiers.forEach((name, limit) -> scaled.put(name, limit.scaled(factor)));
+    return new Policy(scaled, defaultTier, tools, mode);
   }
 }

@@ -85,7 +85,8 @@ public final class Gate {
       AgentConfig config = settings.config();
       HttpRequest http = CallContext.http();
       CallerResolver identity = config.identity();
-      ResolvedCaller caller = http == null ? identity.local() : identity.http(http.credential, http.peer, http.forwardedFor);
+      ResolvedCaller caller = runtime.withOverrides(
+          http == null ? identity.local() : identity.http(http.credential, http.peer, http.forwardedFor));
       if (http != null && identity.requireKey() && !caller.identified()) {
         respond(http, config.rejectHttpStatus() == 200 ? 200 : 401);
         return Rejection.unauthorized(identity.header());
@@ -97,6 +98,7 @@ public final class Gate {
       Decision decision = status
           ? limiter.decideWithinCall(caller.id(), caller.tier(), tool)
           : limiter.decide(caller.id(), caller.tier(), tool);
+      runtime.observe(decision);
       long now = System.currentTimeMillis();
       if (http != null) {
         for (Map.Entry<String, String> header : RateLimitHeaders.of(decision, now)) {
@@ -179,6 +181,7 @@ public final class Gate {
       Decision decision = caller != null
           ? limiter.decideWithinCall(caller.id(), caller.tier(), name)
           : limiter.decide(anonymous.id(), anonymous.tier(), name);
+      runtime.observe(decision);
       rejection = decision.outcome() == Outcome.REJECTED ? Rejection.of(decision) : null;
     } catch (Throwable e) {
       runtime.errors().record("limited method", e);

@@ -96,6 +96,12 @@ public final class InMemoryBucketStore implements BucketStore {
     return buckets.estimatedSize();
   }
 
+  @Override
+  public void resetCaller(String caller) {
+    buckets.invalidate(caller);
+    buckets.asMap().keySet().removeIf(key -> key instanceof BucketKey bucketKey && bucketKey.caller().equals(caller));
+  }
+
   /** Changes the size bound live (a reload of {@code store.memory.max-buckets}). */
   public void setMaxBuckets(long maxBuckets) {
     buckets.policy().eviction().ifPresent(eviction -> eviction.setMaximum(maxBuckets));

@@ -1,0 +1,328 @@
+package dev.mcpratelimit.metrics;
+
+import dev.mcpratelimit.metrics.UsageCounters.Usage;
+import dev.mcpratelimit.metrics.ViolationTracker.Violator;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+import javax.management.MBeanAttributeInfo;
+import javax.management.MBeanNotificationInfo;
+import javax.management.MBeanOperationInfo;
+import javax.management.MBeanParameterInfo;
+import javax.management.MBeanServer;
+import javax.management.Notification;
+import javax.management.NotificationBroadcasterSupport;
+import javax.management.ObjectName;
+import javax.management.StandardEmitterMBean;
+import javax.management.StandardMBean;
+import javax.management.openmbean.CompositeDataSupport;
+import javax.management.openmbean.CompositeType;
+import javax.management.openmbean.OpenDataException;
+import javax.management.openmbean.OpenType;
+import javax.management.openmbean.SimpleType;
+import javax.management.openmbean.TabularData;
+import javax.management.openmbean.TabularDataSupport;
+import javax.management.openmbean.TabularType;
+
+/**
+ * The agent's MXBeans under {@value #DOMAIN}, with {@code type=} first in every name (as the
+ * Prometheus JMX exporter wants), and its JMX notifications.
+ */
+public final class AgentMBeans {
+
+  public static final String DOMAIN = "dev.mcpratelimit";
+  /** A caller crossed the persistent-violator threshold; user data: caller, tier, rejections, windowSeconds. */
+  public static final String VIOLATOR = "dev.mcpratelimit.violator.persistent";
+  /** An operator override was applied, or reverted when its time was up. */
+  public static final String OVERRIDE = "dev.mcpratelimit.override";
+  /** The configuration file was reloaded (or found invalid). */
+  public static final String RELOAD = "dev.mcpratelimit.config.reload";
+
+  private static final Pattern UNSAFE = Pattern.compile("[^A-Za-z0-9_.-]");
+
+  private final MBeanServer server;
+  private final NotificationBroadcasterSupport emitter = new NotificationBroadcasterSupport(
+      new MBeanNotificationInfo(new String[] {VIOLATOR, OVERRIDE, RELOAD}, Notification.class.getName(),
+          "persistent violators, operator overrides and their reversion, configuration reloads"));
+  private final AtomicLong sequence = new AtomicLong();
+  private ObjectName limiterName;
+
+  public AgentMBeans(MBeanServer server) {
+    this.server = server;
+  }
+
+  public void registerLimiter(LimiterControl control, UsageCounters usage) throws Exception {
+    limiterName = name("type=Limiter");
+    server.registerMBean(new Described(new Limiter(control, usage), LimiterMXBean.class, emitter), limiterName);
+  }
+
+  /** @param violations the tracker in force (a reload that changes its settings replaces it) */
+  public void registerViolations(Supplier<ViolationTracker> violations) throws Exception {
+    server.registerMBean(new StandardMBean(new Violations(violations), ViolationsMXBean.class, true),
+        name("type=Violations"));
+  }
+
+  /** Publishes the counters of one tier and tool (called once per pair, when first counted). */
+  public void registerUsage(String tier, String tool, Usage usage) throws Exception {
+    ObjectName name = name("type=Usage,tier=" + safe(tier) + ",tool=" + safe(tool));
+    if (!server.isRegistered(name)) {
+      server.registerMBean(new StandardMBean(new UsageBean(usage), UsageMXBean.class, true), name);
+    }
+  }
+
+  public void notify(String type, String message, Map<String, Object> data) {
+    Notification notification = new Notification(type, limiterName, sequence.incrementAndGet(), message);
+    notification.setUserData(new HashMap<>(data));
+    emitter.sendNotification(notification);
+  }
+
+  public void notifyViolator(Violator violator, long windowNanos) {
+    notify(VIOLATOR, "persistent violator " + violator.caller() + " (tier " + violator.tier() + "): "
+        + violator.rejections() + " rejections within " + TimeUnit.NANOSECONDS.toSeconds(windowNanos) + " s",
+        Map.of("caller", violator.caller(), "tier", violator.tier(), "rejections", violator.rejections(),
+            "windowSeconds", TimeUnit.NANOSECONDS.toSeconds(windowNanos)));
+  }
+
+  /** Label values stay unquoted for the exporter: anything unusual becomes '_'. */
+  static String safe(String value) {
+    return value.isEmpty() ? "_" : UNSAFE.matcher(value).replaceAll("_");
+  }
+
+  private static ObjectName name(String properties) throws Exception {
+    return new ObjectName(DOMAIN + ":" + properties);
+  }
+
+  private record Limiter(LimiterControl control, UsageCounters usage) implements LimiterMXBean {
+    @Override
+    public String getMode() {
+      return control.mode();
+    }
+
+    @Override
+    public boolean isEnforcing() {
+      return control.mode().equals("enforce");
+    }
+
+    @Override
+    public boolean isShadow() {
+      return control.mode().equals("shadow");
+    }
+
+    @Override
+    public String getConfigFile() {
+      return control.configFile();
+    }
+
+    @Override
+    public String getVersion() {
+      return control.version();
+    }
+
+    @Override
+    public boolean isConfigValid() {
+      return control.configValid();
+    }
+
+    @Override
+    public long getReloadCount() {
+      return control.reloadCount();
+    }
+
+    @Override
+    public long getTrackedBuckets() {
+      return control.trackedBuckets();
+    }
+
+    @Override
+    public long getAllowedTotal() {
+      return usage.totals().allowed();
+    }
+
+    @Override
+    public long getRejectedTotal() {
+      return usage.totals().rejected();
+    }
+
+    @Override
+    public long getShadowRejectedTotal() {
+      return usage.totals().shadowRejected();
+    }
+
+    @Override
+    public long getTokensConsumedTotal() {
+      return usage.totals().tokensConsumed();
+    }
+
+    @Override
+    public long getInternalErrors() {
+      return control.internalErrors();
+    }
+
+    @Override
+    public long getForgivenEvictions() {
+      return control.forgivenEvictions();
+    }
+
+    @Override
+    public double getRateFactor() {
+      return control.rateFactor();
+    }
+
+    @Override
+    public int getActiveOverrides() {
+      return control.activeOverrides();
+    }
+
+    @Override
+    public void setMode(String mode) {
+      control.setMode(mode);
+    }
+
+    @Override
+    public void overrideTier(String caller, String tier, int minutes) {
+      control.overrideTier(caller, tier, minutes);
+    }
+
+    @Override
+    public void resetCaller(String caller) {
+      control.resetCaller(caller);
+    }
+
+    @Override
+    public void scaleRates(double factor, int minutes) {
+      control.scaleRates(factor, minutes);
+    }
+
+    @Override
+    public void clearOverrides() {
+      control.clearOverrides();
+    }
+  }
+
+  private record UsageBean(Usage usage) implements UsageMXBean {
+    @Override
+    public long getAllowed() {
+      return usage.allowed();
+    }
+
+    @Override
+    public long getRejected() {
+      return usage.rejected();
+    }
+
+    @Override
+    public long getShadowRejected() {
+      return usage.shadowRejected();
+    }
+
+    @Override
+    public long getTokensConsumed() {
+      return usage.tokensConsumed();
+    }
+  }
+
+  private record Violations(Supplier<ViolationTracker> trackers) implements ViolationsMXBean {
+    private static final CompositeType ROW;
+    private static final TabularType TABLE;
+
+    static {
+      try {
+        ROW = new CompositeType("Violator", "a caller and its rejections within the window",
+            new String[] {"caller", "tier", "rejections"},
+            new String[] {"configured caller id, or anon:<address>", "the caller's tier", "rejections within the window"},
+            new OpenType<?>[] {SimpleType.STRING, SimpleType.STRING, SimpleType.LONG});
+        TABLE = new TabularType("Violators", "callers with the most rejections", ROW, new String[] {"caller"});
+      } catch (OpenDataException e) {
+        throw new ExceptionInInitializerError(e);
+      }
+    }
+
+    @Override
+    public int getPersistentViolators() {
+      return trackers.get().persistentViolators();
+    }
+
+    @Override
+    public long getWindowSeconds() {
+      return TimeUnit.NANOSECONDS.toSeconds(trackers.get().windowNanos());
+    }
+
+    @Override
+    public long getThreshold() {
+      return trackers.get().threshold();
+    }
+
+    @Override
+    public TabularData getTopViolators() {
+      TabularDataSupport table = new TabularDataSupport(TABLE);
+      for (Violator violator : trackers.get().top()) {
+        try {
+          table.put(new CompositeDataSupport(ROW, new String[] {"caller", "tier", "rejections"},
+              new Object[] {violator.caller(), violator.tier(), violator.rejections()}));
+        } catch (OpenDataException e) {
+          throw new IllegalStateException(e);
+        }
+      }
+      return table;
+    }
+  }
+
+  /** Names the operations' parameters and describes them, for jconsole. */
+  private static final class Described extends StandardEmitterMBean {
+
+    private static final Map<String, String[]> PARAMETERS = Map.of(
+        "setMode", new String[] {"mode"},
+        "overrideTier", new String[] {"caller", "tier", "minutes"},
+        "resetCaller", new String[] {"caller"},
+        "scaleRates", new String[] {"factor", "minutes"},
+        "clearOverrides", new String[] {});
+    private static final Map<String, String> OPERATIONS = Map.of(
+        "setMode", "Set the mode: enforce, shadow (count, never reject) or off. Holds until the next reload of the file.",
+        "overrideTier", "Give a caller (its configured id, or anon:<address>) another tier for some minutes.",
+        "resetCaller", "Forget a caller's buckets: its next call starts with full buckets.",
+        "scaleRates", "Emergency override: multiply every tier's rate and burst by a factor for some minutes.",
+        "clearOverrides", "End every tier override and rate scaling now.");
+    private static final Map<String, String> PARAMETER_DESCRIPTIONS = Map.of(
+        "mode", "enforce | shadow | off",
+        "caller", "a configured caller id, or anon:<address>",
+        "tier", "a configured tier name",
+        "minutes", "how long, after which it reverts by itself",
+        "factor", "e.g. 0.5 halves every tier's rate and burst; 2 doubles them");
+
+    Described(LimiterMXBean implementation, Class<LimiterMXBean> type, NotificationBroadcasterSupport emitter) {
+      super(implementation, type, true, emitter);
+    }
+
+    @Override
+    protected String getDescription(MBeanOperationInfo operation) {
+      return OPERATIONS.getOrDefault(operation.getName(), super.getDescription(operation));
+    }
+
+    @Override
+    protected String getParameterName(MBeanOperationInfo operation, MBeanParameterInfo parameter, int sequence) {
+      String[] names = PARAMETERS.get(operation.getName());
+      return names != null && sequence < names.length ? names[sequence] : super.getParameterName(operation, parameter, sequence);
+    }
+
+    @Override
+    protected String getDescription(MBeanOperationInfo operation, MBeanParameterInfo parameter, int sequence) {
+      String name = getParameterName(operation, parameter, sequence);
+      return PARAMETER_DESCRIPTIONS.getOrDefault(name, super.getDescription(operation, parameter, sequence));
+    }
+
+    @Override
+    protected String getDescription(MBeanAttributeInfo attribute) {
+      return switch (attribute.getName()) {
+        case "Mode" -> "enforce, shadow or off (none while no valid configuration is in force)";
+        case "TrackedBuckets" -> "buckets the store holds now";
+        case "InternalErrors" -> "failures inside the agent; each let its call through";
+        case "ForgivenEvictions" -> "buckets dropped by the size bound while still owing tokens";
+        case "RateFactor" -> "every tier's rate and burst are multiplied by this (1 unless scaleRates is in force)";
+        default -> super.getDescription(attribute);
+      };
+    }
+  }
+}
