@@ -206,6 +206,21 @@ class RateLimiterTest {
   }
 
   @Test
+  void scalingTheTiersTakesEffectAtOnceAndExactly() {
+    RateLimiter limiter = limiter();
+    Policy base = policy(Mode.ENFORCE);
+    limiter.update(base.withTiersScaled(0.5));
+    assertEquals(5, admittedOf(limiter, "nina", "free", "get_track", 20), "burst 10 halved");
+    clock.advance(Duration.ofSeconds(12));
+    assertEquals(1, admittedOf(limiter, "nina", "free", "get_track", 20), "5/min: one token per 12 s");
+    limiter.update(base);
+    clock.advance(Duration.ofSeconds(6));
+    assertEquals(1, admittedOf(limiter, "nina", "free", "get_track", 20), "back to 10/min: one per 6 s");
+    assertEquals(new BucketLimit(3, new Rate(3600, TimeUnit.DAYS)),
+        DEFAULT_TIERS.get("free").scaled(0.25), "2.5/min stays exact as 3600/day");
+  }
+
+  @Test
   void anUnknownTierFallsBackToTheDefaultTier() {
     RateLimiter limiter = limiter();
     Decision decision = limiter.decide("ivan", "platinum", "get_track");
