@@ -61,7 +61,7 @@ public final class AgentMBeans {
 
   /** @param violations the tracker in force (a reload that changes its settings replaces it) */
   public void registerViolations(Supplier<ViolationTracker> violations) throws Exception {
-    server.registerMBean(new StandardMBean(new Violations(violations), ViolationsMXBean.class, true),
+    server.registerMBean(new StandardMBean(new Violations(violations), ViolationsMBean.class, false),
         name("type=Violations"));
   }
 
@@ -177,7 +177,7 @@ public final class AgentMBeans {
     }
 
     @Override
-    public void setMode(String mode) {
+    public void changeMode(String mode) {
       control.setMode(mode);
     }
 
@@ -224,7 +224,7 @@ public final class AgentMBeans {
     }
   }
 
-  private record Violations(Supplier<ViolationTracker> trackers) implements ViolationsMXBean {
+  private record Violations(Supplier<ViolationTracker> trackers) implements ViolationsMBean {
     private static final CompositeType ROW;
     private static final TabularType TABLE;
 
@@ -274,13 +274,13 @@ public final class AgentMBeans {
   private static final class Described extends StandardEmitterMBean {
 
     private static final Map<String, String[]> PARAMETERS = Map.of(
-        "setMode", new String[] {"mode"},
+        "changeMode", new String[] {"mode"},
         "overrideTier", new String[] {"caller", "tier", "minutes"},
         "resetCaller", new String[] {"caller"},
         "scaleRates", new String[] {"factor", "minutes"},
         "clearOverrides", new String[] {});
     private static final Map<String, String> OPERATIONS = Map.of(
-        "setMode", "Set the mode: enforce, shadow (count, never reject) or off. Holds until the next reload of the file.",
+        "changeMode", "Set the mode: enforce, shadow (count, never reject) or off. Holds until the next reload of the file.",
         "overrideTier", "Give a caller (its configured id, or anon:<address>) another tier for some minutes.",
         "resetCaller", "Forget a caller's buckets: its next call starts with full buckets.",
         "scaleRates", "Emergency override: multiply every tier's rate and burst by a factor for some minutes.",

@@ -35,7 +35,8 @@ public interface LimiterMXBean {
 
   int getActiveOverrides();
 
-  void setMode(String mode);
+  /** An operation, not a setter: "set" would make Mode a writable attribute without a description. */
+  void changeMode(String mode);
 
   void overrideTier(String caller, String tier, int minutes);
 

@@ -2,8 +2,11 @@ package dev.mcpratelimit.metrics;
 
 import javax.management.openmbean.TabularData;
 
-/** {@code dev.mcpratelimit:type=Violations}: who is refused most, and who persistently. */
-public interface ViolationsMXBean {
+/**
+ * {@code dev.mcpratelimit:type=Violations}: who is refused most, and who persistently. A standard
+ * MBean, not an MXBean: an MXBean would turn the {@code TabularData} into a bean of its getters.
+ */
+public interface ViolationsMBean {
 
   int getPersistentViolators();
 

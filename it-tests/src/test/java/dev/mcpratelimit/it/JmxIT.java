@@ -1,0 +1,135 @@
+package dev.mcpratelimit.it;
+
+import static dev.mcpratelimit.it.Calls.TRACK;
+import static dev.mcpratelimit.it.Calls.assertAllowedTimes;
+import static dev.mcpratelimit.it.Calls.assertRateLimited;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.sun.tools.attach.VirtualMachine;
+import io.modelcontextprotocol.client.McpSyncClient;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import javax.management.MBeanOperationInfo;
+import javax.management.MBeanParameterInfo;
+import javax.management.MBeanServerConnection;
+import javax.management.Notification;
+import javax.management.ObjectName;
+import javax.management.openmbean.CompositeData;
+import javax.management.openmbean.TabularData;
+import javax.management.remote.JMXConnector;
+import javax.management.remote.JMXConnectorFactory;
+import javax.management.remote.JMXServiceURL;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What an operator sees and does through JMX (what jconsole shows), on a forked server. */
+class JmxIT {
+
+  private static final String ANON = "anon:127.0.0.1";
+
+  @Test
+  void countersViolatorsAndOverridesThroughJmx(@TempDir Path dir) throws Exception {
+    Path config = ConfigFile.write(dir, "ratelimit.properties",
+        "tier.free.rate=10/h", "tier.free.burst=10", "reject.http-status=200", "violations.threshold=1", "violations.window-seconds=60",
+        ConfigFile.caller("alice", "alice-key", "premium")[0], ConfigFile.caller("alice", "alice-key", "premium")[1]);
+    try (ForkedServer server = ForkedServer.sampleServer().agent(config).start();
+         McpSyncClient anonymous = McpClients.http(server, null);
+         McpSyncClient alice = McpClients.http(server, "alice-key");
+         JMXConnector jmx = JMXConnectorFactory.connect(new JMXServiceURL(localManagementAgent(server.pid())))) {
+      server.assertAgentStarted("enforce");
+      MBeanServerConnection mbeans = jmx.getMBeanServerConnection();
+      ObjectName limiter = new ObjectName("dev.mcpratelimit:type=Limiter");
+      BlockingQueue<Notification> notifications = new LinkedBlockingQueue<>();
+      mbeans.addNotificationListener(limiter, (notification, handback) -> notifications.add(notification), null, null);
+
+      assertAllowedTimes(3, alice, "get_track", TRACK);
+      assertAllowedTimes(10, anonymous, "get_track", TRACK);
+      assertRateLimited(anonymous, "get_track", TRACK, "call 11");
+      assertRateLimited(anonymous, "get_track", TRACK, "call 12");
+
+      assertEquals("enforce", mbeans.getAttribute(limiter, "Mode"));
+      assertEquals(true, mbeans.getAttribute(limiter, "ConfigValid"));
+      assertEquals(13L, mbeans.getAttribute(limiter, "AllowedTotal"));
+      assertEquals(2L, mbeans.getAttribute(limiter, "RejectedTotal"));
+      assertEquals(13L, mbeans.getAttribute(limiter, "TokensConsumedTotal"));
+      assertEquals(0L, mbeans.getAttribute(limiter, "InternalErrors"));
+      ObjectName freeTrack = new ObjectName("dev.mcpratelimit:type=Usage,tier=free,tool=get_track");
+      assertEquals(10L, mbeans.getAttribute(freeTrack, "Allowed"));
+      assertEquals(2L, mbeans.getAttribute(freeTrack, "Rejected"));
+      assertEquals(3L, mbeans.getAttribute(new ObjectName("dev.mcpratelimit:type=Usage,tier=premium,tool=get_track"), "Allowed"));
+
+      ObjectName violations = new ObjectName("dev.mcpratelimit:type=Violations");
+      assertEquals(1, mbeans.getAttribute(violations, "PersistentViolators"));
+      TabularData top = (TabularData) mbeans.getAttribute(violations, "TopViolators");
+      assertEquals(1, top.size());
+      CompositeData row = (CompositeData) top.values().iterator().next();
+      assertEquals(List.of(ANON, "free", 2L), List.of(row.get("caller"), row.get("tier"), row.get("rejections")));
+      Notification violator = notifications.poll(5, TimeUnit.SECONDS);
+      assertEquals("dev.mcpratelimit.violator.persistent", violator.getType());
+      assertEquals(Map.of("caller", ANON, "tier", "free", "rejections", 2L, "windowSeconds", 60L), violator.getUserData());
+
+      assertEquals(List.of("caller", "tier", "minutes"), parameterNames(mbeans, limiter, "overrideTier"));
+      assertEquals(List.of("factor", "minutes"), parameterNames(mbeans, limiter, "scaleRates"));
+
+      // Another tier for a while: the caller keeps its (empty) bucket but refills at enterprise speed.
+      mbeans.invoke(limiter, "overrideTier", new Object[] {ANON, "enterprise", 1},
+          new String[] {String.class.getName(), String.class.getName(), int.class.getName()});
+      assertEquals("dev.mcpratelimit.override", notifications.poll(5, TimeUnit.SECONDS).getType());
+      assertEquals(1, mbeans.getAttribute(limiter, "ActiveOverrides"));
+      Thread.sleep(200); // 1000/min: a token every 60 ms
+      assertEquals("enterprise", Calls.call(anonymous, "rate_limit_status", Map.of()).structuredContent() instanceof Map<?, ?> status
+          ? status.get("tier") : null);
+      Calls.assertAllowed(anonymous, "get_track", TRACK, "on the overridden tier");
+
+      mbeans.invoke(limiter, "clearOverrides", new Object[0], new String[0]);
+      assertEquals(0, mbeans.getAttribute(limiter, "ActiveOverrides"));
+      mbeans.invoke(limiter, "resetCaller", new Object[] {ANON}, new String[] {String.class.getName()});
+      assertAllowedTimes(10, anonymous, "get_track", TRACK);
+      assertRateLimited(anonymous, "get_track", TRACK, "after the reset, exactly the burst again");
+
+      mbeans.invoke(limiter, "changeMode", new Object[] {"off"}, new String[] {String.class.getName()});
+      assertEquals(false, mbeans.getAttribute(limiter, "Enforcing"));
+      assertAllowedTimes(20, anonymous, "get_track", TRACK);
+      mbeans.invoke(limiter, "changeMode", new Object[] {"enforce"}, new String[] {String.class.getName()});
+      assertRateLimited(anonymous, "get_track", TRACK, "enforcing again");
+
+      mbeans.invoke(limiter, "scaleRates", new Object[] {2.0, 1}, new String[] {double.class.getName(), int.class.getName()});
+      assertEquals(2.0, mbeans.getAttribute(limiter, "RateFactor"));
+
+      String log = String.join("\n", server.stderr());
+      assertTrue(log.contains("[mcp-ratelimit] INFO rejected: caller=" + ANON
+          + " tier=free tool=get_track cost=1 scope=caller remaining=0 retry-after="), log);
+      assertTrue(log.contains("[mcp-ratelimit] WARNING persistent violator: " + ANON), log);
+      assertTrue(log.contains("[mcp-ratelimit] INFO override: " + ANON + " is on tier enterprise for 1 min"), log);
+      assertTrue(log.contains("[mcp-ratelimit] INFO override: every tier's rate and burst scaled by 2.0 for 1 min"), log);
+      assertTrue(!log.contains("alice-key") && !log.contains(McpClients.sha256("alice-key")), "no key in the log");
+    }
+  }
+
+  private static List<String> parameterNames(MBeanServerConnection mbeans, ObjectName name, String operation)
+      throws Exception {
+    for (MBeanOperationInfo info : mbeans.getMBeanInfo(name).getOperations()) {
+      if (info.getName().equals(operation)) {
+        return Arrays.stream(info.getSignature()).map(MBeanParameterInfo::getName).toList();
+      }
+    }
+    throw new AssertionError("no operation " + operation);
+  }
+
+  /** The JVM's local JMX connector, as jconsole finds it. */
+  private static String localManagementAgent(long pid) throws Exception {
+    VirtualMachine vm = VirtualMachine.attach(String.valueOf(pid));
+    try {
+      return vm.startLocalManagementAgent();
+    } finally {
+      vm.detach();
+    }
+  }
+}
