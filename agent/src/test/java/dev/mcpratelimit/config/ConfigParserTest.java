@@ -37,6 +37,7 @@ class ConfigParserTest {
     assertEquals(429, config.rejectHttpStatus());
     assertEquals(StoreKind.MEMORY, config.store());
     assertEquals(1_000_000, config.maxBuckets());
+    assertEquals(new AgentConfig.Violations(300, 20, 10), config.violations());
     assertEquals("anonymous", config.identity().local().id());
     assertEquals(false, config.identity().requireKey());
     assertNull(config.source());
@@ -178,6 +179,10 @@ class ConfigParserTest {
             f + "1: trusted-proxies: \"proxy.example.com\" is not an IP address or CIDR block"),
         Arguments.of("trusted-proxies=10.0.0.0/33",
             f + "1: trusted-proxies: \"10.0.0.0/33\" has a bad prefix length (0-32)"),
+        Arguments.of("violations.top=500",
+            f + "1: violations.top: at most 100 top violators are shown (it is a label in Prometheus), not 500"),
+        Arguments.of("violations.threshold=0",
+            f + "1: violations.threshold: the threshold must be positive, not 0"),
         Arguments.of("tier.free.rate=",
             f + "1: tier.free.rate: empty value"));
   }
