@@ -53,6 +53,11 @@ public final class ConfigWatcher {
     return current;
   }
 
+  /** Whether the file as last read is valid (the configuration in force may be an older one). */
+  public synchronized boolean fileValid() {
+    return polled && lastProblems.isEmpty();
+  }
+
   /** Reads the file once and acts on what changed. */
   public synchronized void poll() {
     byte[] bytes;

@@ -58,6 +58,7 @@ public final class AgentRuntime implements LimiterControl {
   private final RejectionLog rejectionLog = new RejectionLog(clock, LOGGED_REJECTIONS,
       TimeUnit.SECONDS.toNanos(LOG_INTERVAL_SECONDS), AgentLog::info);
   private volatile ViolationTracker violations;
+  private volatile ConfigWatcher watcher;
   private volatile Settings settings;
   private volatile Mode modeOverride;
 
@@ -104,6 +105,7 @@ public final class AgentRuntime implements LimiterControl {
       runtime.apply(AgentConfig.defaults());
     } else {
       ConfigWatcher watcher = new ConfigWatcher(runtime.file, runtime.clock, runtime::apply, AgentLog::warning);
+      runtime.watcher = watcher;
       watcher.poll();
       watcher.start(runtime.maintenance);
     }
@@ -251,7 +253,8 @@ public final class AgentRuntime implements LimiterControl {
 
   @Override
   public boolean configValid() {
-    return settings != null;
+    ConfigWatcher current = watcher;
+    return current == null ? settings != null : current.fileValid();
   }
 
   @Override

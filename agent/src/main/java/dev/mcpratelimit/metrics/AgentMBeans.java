@@ -234,7 +234,8 @@ public final class AgentMBeans {
             new String[] {"caller", "tier", "rejections"},
             new String[] {"configured caller id, or anon:<address>", "the caller's tier", "rejections within the window"},
             new OpenType<?>[] {SimpleType.STRING, SimpleType.STRING, SimpleType.LONG});
-        TABLE = new TabularType("Violators", "callers with the most rejections", ROW, new String[] {"caller"});
+        // Both are the index: the Prometheus exporter makes labels of index items only.
+        TABLE = new TabularType("Violators", "callers with the most rejections", ROW, new String[] {"caller", "tier"});
       } catch (OpenDataException e) {
         throw new ExceptionInInitializerError(e);
       }
@@ -319,6 +320,7 @@ public final class AgentMBeans {
         case "Mode" -> "enforce, shadow or off (none while no valid configuration is in force)";
         case "TrackedBuckets" -> "buckets the store holds now";
         case "InternalErrors" -> "failures inside the agent; each let its call through";
+        case "ConfigValid" -> "whether the configuration file as last read is valid (if not, the last good one stays in force)";
         case "ForgivenEvictions" -> "buckets dropped by the size bound while still owing tokens";
         case "RateFactor" -> "every tier's rate and burst are multiplied by this (1 unless scaleRates is in force)";
         default -> super.getDescription(attribute);

@@ -13,6 +13,7 @@ public interface LimiterControl {
 
   String version();
 
+  /** Whether the file as last read is valid; when not, the last good configuration (if any) is in force. */
   boolean configValid();
 
   long reloadCount();
