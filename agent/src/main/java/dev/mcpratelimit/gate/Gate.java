@@ -12,7 +12,9 @@ import dev.mcpratelimit.mcp.RateLimitHeaders;
 import dev.mcpratelimit.mcp.Rejection;
 import dev.mcpratelimit.mcp.StatusTool;
 import java.lang.reflect.Method;
+import java.util.Enumeration;
 import java.util.Map;
+import java.util.StringJoiner;
 import java.util.function.BiFunction;
 
 /**
@@ -36,10 +38,25 @@ public final class Gate {
   }
 
   /**
+   * @param forwardedFor every {@code X-Forwarded-For} line, in order: a proxy may append its own
+   *     line after one the client wrote, so reading only the first would believe the client
    * @param response the request's {@code HttpServletResponse}, where headers and status go
    */
-  public static void httpRequestStarted(String credential, String peer, String forwardedFor, Object response) {
-    CallContext.httpStarted(credential, peer, forwardedFor, response);
+  public static void httpRequestStarted(String credential, String peer, Enumeration<String> forwardedFor,
+      Object response) {
+    CallContext.httpStarted(credential, peer, joined(forwardedFor), response);
+  }
+
+  /** The lines of a list header as one comma-separated value, or {@code null} if there are none. */
+  static String joined(Enumeration<String> lines) {
+    if (lines == null || !lines.hasMoreElements()) {
+      return null;
+    }
+    StringJoiner joined = new StringJoiner(",");
+    while (lines.hasMoreElements()) {
+      joined.add(lines.nextElement());
+    }
+    return joined.toString();
   }
 
   public static void httpRequestEnded() {

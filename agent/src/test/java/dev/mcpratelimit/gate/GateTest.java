@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 import dev.mcpratelimit.mcp.Rejection;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -28,6 +30,13 @@ class GateTest {
     assertSame(rejection, Gate.rejectionOf(wrapped));
     assertNull(Gate.rejectionOf(new RuntimeException("other")));
     assertNull(Gate.rejectionOf(null));
+  }
+
+  @Test
+  void everyForwardedForLineCountsInOrder() {
+    assertEquals("203.0.113.9,10.0.0.2", Gate.joined(Collections.enumeration(List.of("203.0.113.9", "10.0.0.2"))));
+    assertNull(Gate.joined(Collections.emptyEnumeration()));
+    assertNull(Gate.joined(null));
   }
 
   @Test
