@@ -38,12 +38,16 @@ public final class Calls {
     return result;
   }
 
-  /** Calls {@code tool} and asserts the agent rejected it. */
+  /**
+   * Calls {@code tool} and asserts the agent rejected it, in a normal response ({@link McpError})
+   * or with another HTTP status ({@code reject.http-status}, 429 by default), which the SDK client
+   * reports as a transport exception carrying the body; see {@link RateLimited#of(Throwable)}.
+   */
   public static RateLimited assertRateLimited(McpSyncClient client, String tool, Map<String, Object> arguments,
       String what) {
-    McpError error = assertThrows(McpError.class, () -> call(client, tool, arguments),
+    RuntimeException thrown = assertThrows(RuntimeException.class, () -> call(client, tool, arguments),
         () -> what + ": " + tool + " should have been rate limited");
-    return RateLimited.of(error);
+    return RateLimited.of(thrown);
   }
 
   /** {@code count} allowed calls in a row. */

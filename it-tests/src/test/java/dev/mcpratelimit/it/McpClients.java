@@ -7,12 +7,14 @@ import io.modelcontextprotocol.client.transport.ServerParameters;
 import io.modelcontextprotocol.client.transport.StdioClientTransport;
 import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.spec.McpClientTransport;
+import io.modelcontextprotocol.spec.McpSchema.Implementation;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /** The MCP SDK's own sync client, over Streamable HTTP (with an API key header) or stdio. */
@@ -29,13 +31,23 @@ public final class McpClients {
 
   /** An initialized client sending {@code header: value} with every request ({@code null} value: no header). */
   public static McpSyncClient http(ForkedServer server, String header, String value) {
+    return http(server, value == null ? Map.of() : Map.of(header, value), null);
+  }
+
+  /**
+   * An initialized client sending {@code headers} with every request and, unless {@code clientName}
+   * is {@code null}, naming itself {@code clientName} in the {@code clientInfo} of its
+   * {@code initialize}.
+   */
+  public static McpSyncClient http(ForkedServer server, Map<String, String> headers, String clientName) {
     HttpClientStreamableHttpTransport.Builder transport = HttpClientStreamableHttpTransport.builder(server.baseUrl())
         .endpoint("/mcp")
         .connectTimeout(Duration.ofSeconds(10));
-    if (value != null) {
-      transport.addHttpRequestCustomizer((request, method, uri, body, context) -> request.header(header, value));
+    if (!headers.isEmpty()) {
+      Map<String, String> copy = Map.copyOf(headers);
+      transport.addHttpRequestCustomizer((request, method, uri, body, context) -> copy.forEach(request::header));
     }
-    return initialized(transport.build());
+    return initialized(transport.build(), clientName);
   }
 
   /**
@@ -46,14 +58,17 @@ public final class McpClients {
     ServerParameters parameters = ServerParameters.builder(ForkedServer.javaBinary()).args(jvmArgs).build();
     StdioClientTransport transport = new StdioClientTransport(parameters, McpJsonDefaults.getMapper());
     transport.setStdErrorHandler(stderr);
-    return initialized(transport);
+    return initialized(transport, null);
   }
 
-  private static McpSyncClient initialized(McpClientTransport transport) {
-    McpSyncClient client = McpClient.sync(transport)
+  private static McpSyncClient initialized(McpClientTransport transport, String clientName) {
+    McpClient.SyncSpec spec = McpClient.sync(transport)
         .requestTimeout(Duration.ofSeconds(20))
-        .initializationTimeout(Duration.ofSeconds(30))
-        .build();
+        .initializationTimeout(Duration.ofSeconds(30));
+    if (clientName != null) {
+      spec.clientInfo(new Implementation(clientName, "1.0"));
+    }
+    McpSyncClient client = spec.build();
     try {
       client.initialize();
     } catch (RuntimeException e) {

@@ -11,8 +11,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The agent's rejection as the SDK client sees it: an {@link McpError} with JSON-RPC code -32000, a
- * message starting "Rate limit exceeded" and this data.
+ * The agent's rejection: a JSON-RPC error with code -32000, a message starting "Rate limit exceeded"
+ * and this data. The SDK client throws it as an {@link McpError} when the response status is 200
+ * (or over stdio), else inside its transport's exception (see {@link #of(Throwable)}).
  */
 public record RateLimited(long retryAfterSeconds, long limit, long remaining, String tier, String tool, String scope) {
 
@@ -21,9 +22,30 @@ public record RateLimited(long retryAfterSeconds, long limit, long remaining, St
   /** Reads the rejection out of {@code error}, asserting its code, message and the data's keys. */
   public static RateLimited of(McpError error) {
     JSONRPCError rpc = error.getJsonRpcError();
-    assertEquals(CODE, rpc.code(), () -> "JSON-RPC code of " + error);
-    assertTrue(rpc.message().startsWith("Rate limit exceeded"), () -> "message: " + rpc.message());
-    Map<?, ?> data = assertInstanceOf(Map.class, rpc.data(), "error data");
+    return of(rpc.code(), rpc.message(), rpc.data(), error);
+  }
+
+  /**
+   * Reads the rejection out of whatever the SDK client threw: an {@link McpError} (a rejection in a
+   * normal response: {@code reject.http-status=200}, or stdio) or the transport's exception for a
+   * response with another status ({@code reject.http-status}, 429 by default), whose body holds
+   * the same JSON-RPC error (see {@link SdkClientError}).
+   */
+  public static RateLimited of(Throwable thrown) {
+    SdkClientError error = SdkClientError.of(thrown);
+    return of(error.code(), error.message(), error.data(), thrown);
+  }
+
+  /** Reads the rejection out of a JSON-RPC error object ({@code code}, {@code message}, {@code data}). */
+  public static RateLimited of(Map<?, ?> error) {
+    Number code = assertInstanceOf(Number.class, error.get("code"), () -> "JSON-RPC error code in " + error);
+    return of(code.intValue(), (String) error.get("message"), error.get("data"), error);
+  }
+
+  private static RateLimited of(int code, String message, Object errorData, Object what) {
+    assertEquals(CODE, code, () -> "JSON-RPC code of " + what);
+    assertTrue(message != null && message.startsWith("Rate limit exceeded"), () -> "message: " + message);
+    Map<?, ?> data = assertInstanceOf(Map.class, errorData, "error data");
     assertEquals(Set.of("retryAfterSeconds", "limit", "remaining", "tier", "tool", "scope"), data.keySet(),
         "error data keys");
     return new RateLimited(number(data, "retryAfterSeconds"), number(data, "limit"), number(data, "remaining"),

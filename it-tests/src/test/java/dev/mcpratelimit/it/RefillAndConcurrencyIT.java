@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import io.modelcontextprotocol.spec.McpTransportException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -114,8 +115,9 @@ class RefillAndConcurrencyIT {
               } else {
                 allowed.incrementAndGet();
               }
-            } catch (McpError e) {
-              RateLimited limited = RateLimited.of(e);
+            } catch (McpError | McpTransportException e) {
+              // 429 (the default reject.http-status): the SDK's transport throws with the body.
+              RateLimited limited = RateLimited.of((RuntimeException) e);
               assertEquals(new RateLimited(0, 50, 0, "crowd", "get_track", "caller"), limited.withRetryAfter(0));
               rejected.incrementAndGet();
             }
