@@ -250,7 +250,8 @@ public final class ForkedServer implements AutoCloseable {
     ProcessHandle.current().descendants().forEach(ProcessHandle::destroyForcibly);
   }
 
-  private static void stop(Process process) {
+  /** Ends {@code process}: politely, then by force if it does not exit within 10 s. */
+  static void stop(Process process) {
     process.destroy();
     try {
       if (!process.waitFor(10, TimeUnit.SECONDS)) {
