@@ -29,10 +29,6 @@ public final class RateLimiter {
     return policy;
   }
 
-  public BucketStore store() {
-    return store;
-  }
-
   /** Decides a call of {@code tool}: every bucket that applies, the caller's tier bucket first. */
   public Decision decide(String caller, String tier, String tool) {
     return decide(caller, tier, tool, true);

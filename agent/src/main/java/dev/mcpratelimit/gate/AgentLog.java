@@ -48,10 +48,6 @@ public final class AgentLog {
     LOGGER.fine(message);
   }
 
-  public static boolean isFine() {
-    return LOGGER.isLoggable(Level.FINE);
-  }
-
   private static final class OneLine extends Formatter {
     @Override
     public String format(LogRecord record) {

@@ -33,8 +33,4 @@ public final class CallerDirectory {
   public Optional<Caller> byApiKey(String apiKey) {
     return Optional.ofNullable(byKeyHash.get(ApiKeys.sha256Hex(apiKey)));
   }
-
-  public Collection<Caller> all() {
-    return byId.values();
-  }
 }

@@ -87,10 +87,6 @@ public final class TrustedProxies {
     return false;
   }
 
-  public boolean isEmpty() {
-    return blocks.isEmpty();
-  }
-
   /** The address's bytes if it is an IP literal, else {@code null} (never resolves a name). */
   private static byte[] literal(String text) {
     String bare = text.startsWith("[") && text.endsWith("]") ? text.substring(1, text.length() - 1) : text;
