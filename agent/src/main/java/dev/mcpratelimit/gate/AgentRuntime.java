@@ -160,8 +160,11 @@ public final class AgentRuntime implements LimiterControl {
     }
   }
 
-  /** The file's policy, with the operator's live changes on top. */
-  private void putPolicyInForce() {
+  /**
+   * The file's policy, with the operator's live changes on top. Synchronized so that a reload and
+   * a JMX operation racing each other leave the policy built from the latest of both.
+   */
+  private synchronized void putPolicyInForce() {
     Settings in = settings;
     if (in == null) {
       return;
