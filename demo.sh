@@ -52,3 +52,8 @@ burst "carol (enterprise: 1000/min, burst 1000)" get_track 1150 carol-demo-key
 burst "dave (basic) calls recommend_tracks, which costs 5 tokens: 60 / 5 = 12 calls" recommend_tracks 14 dave-demo-key
 burst "erin (free) calls search_tracks, limited to 5/min for free callers" search_tracks 7 erin-demo-key
 burst "frank (enterprise) calls recommend_tracks; its upstream API allows 20 calls a minute in all, dave used 12" recommend_tracks 12 frank-demo-key
+
+echo
+echo "== dave asks the agent's rate_limit_status tool where he stands (it costs him no tokens)"
+java -cp "$SERVER" com.example.music.DemoClient --url "$URL" --tool rate_limit_status --calls 1 \
+  --api-key dave-demo-key --show-result | sed -n '1p' | sed 's/^/   /'

@@ -26,7 +26,7 @@ import java.util.stream.Collectors;
  *
  * <pre>
  * java -cp sample-mcp-server.jar com.example.music.DemoClient --url http://127.0.0.1:8080/mcp \
- *      [--api-key K] [--calls N] [--tool NAME]
+ *      [--api-key K] [--calls N] [--tool NAME] [--show-result]
  * </pre>
  */
 public final class DemoClient {
@@ -51,7 +51,7 @@ public final class DemoClient {
             options = Options.parse(args);
         } catch (IllegalArgumentException e) {
             System.err.println(e.getMessage());
-            System.err.println("usage: DemoClient --url URL [--api-key K] [--calls N] [--tool NAME]");
+            System.err.println("usage: DemoClient --url URL [--api-key K] [--calls N] [--tool NAME] [--show-result]");
             System.exit(2);
             return;
         }
@@ -77,12 +77,14 @@ public final class DemoClient {
         try {
             for (int call = 1; call <= options.calls(); call++) {
                 // The client initializes the session lazily, so a failed handshake shows up as a rejected call.
-                String outcome = callOnce(client, request);
-                if (outcome == null) {
+                Outcome outcome = callOnce(client, request);
+                if (outcome.allowed()) {
                     allowed++;
                 }
-                out.printf("call %d/%d %s: %s%n", call, options.calls(), options.tool(),
-                        outcome == null ? "allowed" : "rejected: " + outcome);
+                String shown = outcome.allowed()
+                        ? "allowed" + (options.showResult() ? ": " + outcome.text() : "")
+                        : "rejected: " + outcome.text();
+                out.printf("call %d/%d %s: %s%n", call, options.calls(), options.tool(), shown);
             }
         } finally {
             closeQuietly(client);
@@ -93,13 +95,18 @@ public final class DemoClient {
         return summary;
     }
 
-    /** Returns null when the call succeeded, otherwise why it was rejected. */
-    private static String callOnce(McpSyncClient client, CallToolRequest request) {
+    /** Whether a call ran, and its result's text or why it was rejected. */
+    private record Outcome(boolean allowed, String text) {
+    }
+
+    private static Outcome callOnce(McpSyncClient client, CallToolRequest request) {
         try {
             CallToolResult result = client.callTool(request);
-            return Boolean.TRUE.equals(result.isError()) ? "tool error: " + text(result) : null;
+            return Boolean.TRUE.equals(result.isError())
+                    ? new Outcome(false, "tool error: " + text(result))
+                    : new Outcome(true, text(result));
         } catch (RuntimeException e) {
-            return describe(e);
+            return new Outcome(false, describe(e));
         }
     }
 
@@ -166,15 +173,20 @@ public final class DemoClient {
         }
     }
 
-    record Options(String url, String apiKey, int calls, String tool) {
+    record Options(String url, String apiKey, int calls, String tool, boolean showResult) {
 
         static Options parse(String[] args) {
             String url = null;
             String apiKey = null;
             int calls = 5;
             String tool = "recommend_tracks";
+            boolean showResult = false;
             for (int i = 0; i < args.length; i++) {
                 String flag = args[i];
+                if (flag.equals("--show-result")) {
+                    showResult = true;
+                    continue;
+                }
                 if (i + 1 >= args.length) {
                     throw new IllegalArgumentException(flag + " needs a value");
                 }
@@ -190,7 +202,7 @@ public final class DemoClient {
             if (url == null) {
                 throw new IllegalArgumentException("--url is required");
             }
-            return new Options(url, apiKey, calls, tool);
+            return new Options(url, apiKey, calls, tool, showResult);
         }
 
         private static int positive(String text) {
