@@ -10,8 +10,15 @@ import java.lang.invoke.VarHandle;
  * so no thread ever sees a half-updated bucket and the bucket never admits more than it holds. The
  * limit travels with the state so that a live configuration change converts the balance (capped at
  * the new burst) instead of resetting it.
+ *
+ * <p>A full bucket can be retired ({@link #retireIfFull}): from then on it refuses to be charged,
+ * and whoever holds it must fetch its successor. That lets a store forget idle buckets without a
+ * lock and without losing a charge that raced the forgetting.
  */
 public final class TokenBucket {
+
+  /** What {@link #tryConsume} returns for a retired bucket: fetch the bucket again. */
+  public static final long RETIRED = Long.MIN_VALUE;
 
   private static final VarHandle STATE;
 
@@ -32,6 +39,8 @@ public final class TokenBucket {
     }
   }
 
+  private static final State RETIRED_STATE = new State(null, 0, 0);
+
   @SuppressWarnings("unused") // accessed through STATE
   private volatile State state;
 
@@ -44,11 +53,15 @@ public final class TokenBucket {
    * Takes {@code cost} credit if the bucket holds it.
    *
    * @return the balance after the charge: zero or more means admitted (and is what is left),
-   *     negative means rejected, nothing was taken, and its magnitude is the missing credit
+   *     negative means rejected, nothing was taken, and its magnitude is the missing credit;
+   *     {@link #RETIRED} if this bucket was retired and its successor must be charged instead
    */
   public long tryConsume(BucketLimit limit, long cost, long now) {
     while (true) {
       State current = (State) STATE.getVolatile(this);
+      if (current == RETIRED_STATE) {
+        return RETIRED;
+      }
       long balance = current.creditAt(limit, now) - cost;
       if (balance < 0) {
         return balance;
@@ -63,6 +76,9 @@ public final class TokenBucket {
   public void refund(BucketLimit limit, long credit, long now) {
     while (true) {
       State current = (State) STATE.getVolatile(this);
+      if (current == RETIRED_STATE) {
+        return; // it was full when retired, and its successor starts full
+      }
       long restored = Math.min(limit.capacityCredit(), current.creditAt(limit, now) + credit);
       if (STATE.compareAndSet(this, current, new State(limit, restored, Math.max(now, current.stamp)))) {
         return;
@@ -72,11 +88,28 @@ public final class TokenBucket {
 
   /** The credit the bucket holds at {@code now}, without charging it. */
   public long available(BucketLimit limit, long now) {
-    return ((State) STATE.getVolatile(this)).creditAt(limit, now);
+    State current = (State) STATE.getVolatile(this);
+    return current == RETIRED_STATE ? limit.capacityCredit() : current.creditAt(limit, now);
   }
 
-  /** The limit the bucket was last used with (used to decide when an idle bucket is full again). */
-  public BucketLimit limit() {
-    return ((State) STATE.getVolatile(this)).limit;
+  /** Whether the bucket is full at {@code now} under the limit it was last used with. */
+  public boolean isFull(long now) {
+    State current = (State) STATE.getVolatile(this);
+    return current == RETIRED_STATE || current.creditAt(current.limit, now) == current.limit.capacityCredit();
+  }
+
+  /**
+   * Retires the bucket if it is full: nothing is lost by forgetting a full bucket, since a new one
+   * starts full too. Once retired it is never charged again.
+   *
+   * @return whether the bucket is retired now
+   */
+  public boolean retireIfFull(long now) {
+    State current = (State) STATE.getVolatile(this);
+    if (current == RETIRED_STATE) {
+      return true;
+    }
+    return current.creditAt(current.limit, now) == current.limit.capacityCredit()
+        && STATE.compareAndSet(this, current, RETIRED_STATE);
   }
 }

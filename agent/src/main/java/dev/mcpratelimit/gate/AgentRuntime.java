@@ -37,6 +37,8 @@ public final class AgentRuntime implements LimiterControl {
   /** Rejection log lines per interval before the rest are only summed up. */
   static final int LOGGED_REJECTIONS = 10;
   static final long LOG_INTERVAL_SECONDS = 10;
+  /** How often idle, full buckets are forgotten. */
+  static final long SWEEP_SECONDS = 10;
 
   private static volatile AgentRuntime current;
 
@@ -110,6 +112,7 @@ public final class AgentRuntime implements LimiterControl {
       watcher.start(runtime.maintenance);
     }
     runtime.maintenance.scheduleWithFixedDelay(runtime::housekeeping, 1, 1, TimeUnit.SECONDS);
+    runtime.maintenance.scheduleWithFixedDelay(runtime::forgetFullBuckets, SWEEP_SECONDS, SWEEP_SECONDS, TimeUnit.SECONDS);
     runtime.registerMBeans();
     current = runtime;
     return runtime;
@@ -188,6 +191,15 @@ public final class AgentRuntime implements LimiterControl {
       rejectionLog.flush();
     } catch (RuntimeException e) {
       errors.record("housekeeping", e);
+    }
+  }
+
+  /** Drops idle buckets that are full again, so memory follows the callers that are active. */
+  private void forgetFullBuckets() {
+    try {
+      store.sweep();
+    } catch (RuntimeException e) {
+      errors.record("bucket sweep", e);
     }
   }
 

@@ -2,7 +2,6 @@ package dev.mcpratelimit.store;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import dev.mcpratelimit.core.BucketKey;
 import dev.mcpratelimit.core.BucketLimit;
@@ -11,31 +10,24 @@ import dev.mcpratelimit.core.NanoClock;
 import dev.mcpratelimit.core.Scope;
 import dev.mcpratelimit.core.TokenBucket;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Buckets in this JVM's heap, in a bounded Caffeine cache.
  *
- * <p>A bucket expires only after it has been idle for as long as it takes to fill from empty, so
- * that expiry never forgives a debt: a bucket that comes back is indistinguishable from the one
- * that left. The size bound ({@code store.memory.max-buckets}) is a safety net against unbounded
- * growth; if it is ever reached Caffeine evicts by its own policy, and the buckets evicted while
- * not yet full are counted in {@link #forgivenEvictions()}.
+ * <p>Idle buckets are forgotten by {@link #sweep}, which drops only buckets that are full again,
+ * so forgetting never forgives a debt: a bucket that comes back starts full, as the old one was.
+ * A bucket is retired before it is removed, so a charge racing the sweep goes to its successor
+ * rather than being lost. (Caffeine's own expiry would do the same job at a cost on every read.)
+ * The size bound ({@code store.memory.max-buckets}) is a safety net against unbounded growth; if
+ * it is ever reached Caffeine evicts by its own policy, and the buckets evicted while not yet full
+ * are counted in {@link #forgivenEvictions()}.
  */
 public final class InMemoryBucketStore implements BucketStore {
-
-  private static final long COARSE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
   private final NanoClock clock;
   private final Cache<Object, TokenBucket> buckets;
   private final LongAdder forgivenEvictions = new LongAdder();
-  /**
-   * The time Caffeine sees, advanced by decisions at most once a millisecond. Reading the real
-   * clock on every cache read doubled the cost of a lookup; a time that lags by under a
-   * millisecond only keeps an idle bucket that much longer, which is the safe direction.
-   */
-  private volatile long coarseNow;
 
   public InMemoryBucketStore(NanoClock clock, long maxBuckets) {
     // Maintenance on the calling thread: a hand-off to another pool cost more than the work.
@@ -45,23 +37,19 @@ public final class InMemoryBucketStore implements BucketStore {
   /** @param executor where Caffeine does its maintenance */
   InMemoryBucketStore(NanoClock clock, long maxBuckets, Executor executor) {
     this.clock = clock;
-    this.coarseNow = clock.nanoTime();
-    Caffeine<Object, TokenBucket> builder = Caffeine.newBuilder()
+    this.buckets = Caffeine.newBuilder()
         .maximumSize(maxBuckets)
-        .ticker(() -> coarseNow)
-        .expireAfter(new UntilFull())
         .removalListener(this::onRemoval)
-        .executor(executor);
-    this.buckets = builder.build();
+        .executor(executor)
+        .build();
   }
 
   @Override
   public long[] tryConsume(Charge[] charges, long tokens) {
-    long now = observe(clock.nanoTime());
+    long now = clock.nanoTime();
     long[] balances = new long[charges.length];
     for (int i = 0; i < charges.length; i++) {
-      BucketLimit limit = charges[i].limit();
-      balances[i] = bucket(charges[i], now).tryConsume(limit, limit.credit(tokens), now);
+      balances[i] = consume(charges[i], tokens, now);
       if (balances[i] < 0) {
         // Rare path: give back what the earlier buckets took, and report what the rest hold.
         for (int j = 0; j < i; j++) {
@@ -79,13 +67,25 @@ public final class InMemoryBucketStore implements BucketStore {
     return balances;
   }
 
+  private long consume(Charge charge, long tokens, long now) {
+    BucketLimit limit = charge.limit();
+    while (true) {
+      TokenBucket bucket = bucket(charge, now);
+      long balance = bucket.tryConsume(limit, limit.credit(tokens), now);
+      if (balance != TokenBucket.RETIRED) {
+        return balance;
+      }
+      buckets.asMap().remove(cacheKey(charge.key()), bucket); // the sweep got there first
+    }
+  }
+
   @Override
   public long available(Charge charge) {
     return available(charge, clock.nanoTime());
   }
 
   private long available(Charge charge, long now) {
-    // Quietly: looking neither creates a bucket nor extends its life. An untracked bucket is full.
+    // Quietly: looking neither creates a bucket nor counts as use. An untracked bucket is full.
     TokenBucket bucket = buckets.policy().getIfPresentQuietly(cacheKey(charge.key()));
     BucketLimit limit = charge.limit();
     return bucket == null ? limit.credit(limit.capacity()) : bucket.available(limit, now);
@@ -102,6 +102,23 @@ public final class InMemoryBucketStore implements BucketStore {
     buckets.asMap().keySet().removeIf(key -> key instanceof BucketKey bucketKey && bucketKey.caller().equals(caller));
   }
 
+  /**
+   * Forgets every bucket that is full again. Runs over the whole store (the agent calls it every
+   * few seconds on its maintenance thread), never on a call's path.
+   *
+   * @return how many buckets were forgotten
+   */
+  public int sweep() {
+    long now = clock.nanoTime();
+    int[] forgotten = {0};
+    buckets.asMap().forEach((key, bucket) -> {
+      if (bucket.retireIfFull(now) && buckets.asMap().remove(key, bucket)) {
+        forgotten[0]++;
+      }
+    });
+    return forgotten[0];
+  }
+
   /** Changes the size bound live (a reload of {@code store.memory.max-buckets}). */
   public void setMaxBuckets(long maxBuckets) {
     buckets.policy().eviction().ifPresent(eviction -> eviction.setMaximum(maxBuckets));
@@ -112,30 +129,16 @@ public final class InMemoryBucketStore implements BucketStore {
     return forgivenEvictions.sum();
   }
 
-  /** Runs pending expiry and eviction now (tests and metrics want an exact size). */
+  /** Sweeps and runs Caffeine's pending maintenance now (tests and measurements want an exact size). */
   public void cleanUp() {
-    observe(clock.nanoTime());
+    sweep();
     buckets.cleanUp();
-  }
-
-  private long observe(long now) {
-    if (now - coarseNow >= COARSE_NANOS) {
-      coarseNow = now;
-    }
-    return now;
   }
 
   private TokenBucket bucket(Charge charge, long now) {
     Object key = cacheKey(charge.key());
     TokenBucket found = buckets.getIfPresent(key);
-    TokenBucket bucket = found != null ? found : buckets.get(key, k -> new TokenBucket(charge.limit(), now));
-    if (bucket.limit() != charge.limit() && !bucket.limit().equals(charge.limit())) {
-      // A reload changed this bucket's limit: its idle lifetime follows the new refill time.
-      buckets.policy().expireVariably().ifPresent(expiry -> expiry.setExpiresAfter(
-          key, Math.max(bucket.limit().nanosToFillFromEmpty(), charge.limit().nanosToFillFromEmpty()),
-          TimeUnit.NANOSECONDS));
-    }
-    return bucket;
+    return found != null ? found : buckets.get(key, k -> new TokenBucket(charge.limit(), now));
   }
 
   /**
@@ -147,30 +150,8 @@ public final class InMemoryBucketStore implements BucketStore {
   }
 
   private void onRemoval(Object key, TokenBucket bucket, RemovalCause cause) {
-    if (cause == RemovalCause.SIZE && bucket != null) {
-      BucketLimit limit = bucket.limit();
-      if (bucket.available(limit, clock.nanoTime()) < limit.credit(limit.capacity())) {
-        forgivenEvictions.increment();
-      }
-    }
-  }
-
-  /** Keeps a bucket until, untouched, it would have refilled from empty. */
-  private static final class UntilFull implements Expiry<Object, TokenBucket> {
-
-    @Override
-    public long expireAfterCreate(Object key, TokenBucket bucket, long now) {
-      return bucket.limit().nanosToFillFromEmpty();
-    }
-
-    @Override
-    public long expireAfterUpdate(Object key, TokenBucket bucket, long now, long remaining) {
-      return bucket.limit().nanosToFillFromEmpty();
-    }
-
-    @Override
-    public long expireAfterRead(Object key, TokenBucket bucket, long now, long remaining) {
-      return bucket.limit().nanosToFillFromEmpty();
+    if (cause == RemovalCause.SIZE && bucket != null && !bucket.isFull(clock.nanoTime())) {
+      forgivenEvictions.increment();
     }
   }
 }

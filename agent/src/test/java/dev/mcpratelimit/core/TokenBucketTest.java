@@ -68,7 +68,19 @@ class TokenBucketTest {
 
     BucketLimit five = new BucketLimit(5, Rate.perHour(5));
     assertEquals(5, five.wholeTokens(bucket.tryConsume(five, 0, clock.nanoTime())), "capped at the new burst");
-    assertEquals(five, bucket.limit());
+    assertEquals(true, bucket.isFull(clock.nanoTime()), "full, measured against the new limit");
+  }
+
+  @Test
+  void onlyAFullBucketRetiresAndARetiredOneIsNeverCharged() {
+    BucketLimit limit = new BucketLimit(2, Rate.perMinute(2));
+    TokenBucket bucket = new TokenBucket(limit, clock.nanoTime());
+    bucket.tryConsume(limit, tokens(limit, 1), clock.nanoTime());
+    assertEquals(false, bucket.retireIfFull(clock.nanoTime()), "it owes a token");
+    clock.advance(java.time.Duration.ofSeconds(30));
+    assertEquals(true, bucket.retireIfFull(clock.nanoTime()));
+    assertEquals(TokenBucket.RETIRED, bucket.tryConsume(limit, tokens(limit, 1), clock.nanoTime()));
+    assertEquals(tokens(limit, 2), bucket.available(limit, clock.nanoTime()));
   }
 
   @Test

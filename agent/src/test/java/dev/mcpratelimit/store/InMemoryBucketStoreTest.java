@@ -36,6 +36,17 @@ class InMemoryBucketStoreTest {
   }
 
   @Test
+  void theSweepForgetsOnlyFullBucketsAndACallAfterItStartsFull() {
+    take("alice", 4);
+    take("bob", 10);
+    clock.advance(Duration.ofSeconds(24));
+    assertEquals(1, store.sweep(), "alice is full again, bob still owes 6 tokens");
+    assertEquals(1, store.size());
+    assertEquals(FREE.credit(9), take("alice", 1)[0], "a fresh full bucket");
+    assertEquals(FREE.credit(3), take("bob", 1)[0], "bob's debt was kept: 4 refilled, 1 taken");
+  }
+
+  @Test
   void lookingAtABucketCreatesNone() {
     store.available(new Charge(BucketKey.caller("nobody"), FREE));
     store.cleanUp();
