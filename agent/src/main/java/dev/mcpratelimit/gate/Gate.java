@@ -25,6 +25,8 @@ import java.util.function.BiFunction;
 public final class Gate {
 
   private static final String DEFAULT_HEADER = "X-API-Key";
+  /** Set when a server brings its own {@code rate_limit_status}: its calls are then its own. */
+  private static volatile boolean ownStatusTool;
 
   private Gate() {}
 
@@ -110,7 +112,7 @@ public final class Gate {
       }
       CallContext.dispatchStarted(caller);
       RateLimiter limiter = runtime.limiter();
-      boolean status = tool.equals(StatusTool.NAME);
+      boolean status = tool.equals(StatusTool.NAME) && !ownStatusTool;
       // Looking at one's limits never costs tier tokens; the status tool has its own small bucket.
       Decision decision = status
           ? limiter.decideWithinCall(caller.id(), caller.tier(), tool)
@@ -144,6 +146,12 @@ public final class Gate {
       http.status = status;
       ServletResponses.setStatus(http.response, status);
     }
+  }
+
+  /** The server being built has a {@code rate_limit_status} of its own: the agent leaves it alone. */
+  public static void serverHasOwnStatusTool() {
+    ownStatusTool = true;
+    AgentLog.warning("the server has its own " + StatusTool.NAME + " tool; the agent's is not added");
   }
 
   /**

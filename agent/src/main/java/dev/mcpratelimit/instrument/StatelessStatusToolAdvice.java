@@ -22,7 +22,8 @@ public final class StatelessStatusToolAdvice {
     }
     for (Object spec : tools) {
       if (((McpStatelessServerFeatures.AsyncToolSpecification) spec).tool().name().equals(StatusTool.NAME)) {
-        return; // the server has its own: leave it be
+        Gate.serverHasOwnStatusTool();
+        return;
       }
     }
     McpSchema.Tool tool = McpSchema.Tool.builder().name(StatusTool.NAME).description(StatusTool.DESCRIPTION)

@@ -27,7 +27,8 @@ public final class StatusToolAdvice {
     }
     for (Object spec : tools) {
       if (((McpServerFeatures.AsyncToolSpecification) spec).tool().name().equals(StatusTool.NAME)) {
-        return; // the server has its own: leave it be
+        Gate.serverHasOwnStatusTool();
+        return;
       }
     }
     McpSchema.Tool tool = McpSchema.Tool.builder().name(StatusTool.NAME).description(StatusTool.DESCRIPTION)
