@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import javax.management.MBeanAttributeInfo;
 import javax.management.MBeanOperationInfo;
 import javax.management.MBeanParameterInfo;
 import javax.management.MBeanServerConnection;
@@ -110,7 +111,23 @@ class JmxIT {
       assertTrue(log.contains("[mcp-ratelimit] INFO override: " + ANON + " is on tier enterprise for 1 min"), log);
       assertTrue(log.contains("[mcp-ratelimit] INFO override: every tier's rate and burst scaled by 2.0 for 1 min"), log);
       assertTrue(!log.contains("alice-key") && !log.contains(McpClients.sha256("alice-key")), "no key in the log");
+      String everything = everyAttribute(mbeans);
+      assertTrue(everything.contains(ANON), "callers are named by their id: " + everything);
+      assertTrue(!everything.contains("alice-key") && !everything.contains(McpClients.sha256("alice-key")),
+          "no key in JMX");
     }
+  }
+
+  /** Every attribute of every agent MBean, as text. */
+  private static String everyAttribute(MBeanServerConnection mbeans) throws Exception {
+    StringBuilder all = new StringBuilder();
+    for (ObjectName name : mbeans.queryNames(new ObjectName("dev.mcpratelimit:*"), null)) {
+      all.append(name).append('\n');
+      for (MBeanAttributeInfo attribute : mbeans.getMBeanInfo(name).getAttributes()) {
+        all.append(attribute.getName()).append('=').append(mbeans.getAttribute(name, attribute.getName())).append('\n');
+      }
+    }
+    return all.toString();
   }
 
   private static List<String> parameterNames(MBeanServerConnection mbeans, ObjectName name, String operation)
