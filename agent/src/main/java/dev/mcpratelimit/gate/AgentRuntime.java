@@ -262,8 +262,7 @@ public final class AgentRuntime implements LimiterControl {
 
   @Override
   public String version() {
-    String version = AgentRuntime.class.getPackage().getImplementationVersion();
-    return version == null ? "(dev)" : version;
+    return dev.mcpratelimit.runtime.AgentVersion.current();
   }
 
   @Override

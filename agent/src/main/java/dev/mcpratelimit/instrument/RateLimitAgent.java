@@ -5,6 +5,7 @@ import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 import dev.mcpratelimit.config.MethodTarget;
 import dev.mcpratelimit.gate.AgentLog;
 import dev.mcpratelimit.gate.AgentRuntime;
+import dev.mcpratelimit.runtime.AgentVersion;
 import java.io.File;
 import java.lang.instrument.Instrumentation;
 import java.util.stream.Collectors;
@@ -63,8 +64,7 @@ public final class RateLimitAgent {
 
   private static String startLine(AgentRuntime runtime) {
     String methods = runtime.methods().stream().map(MethodTarget::toString).collect(Collectors.joining(", "));
-    String version = RateLimitAgent.class.getPackage().getImplementationVersion();
-    return "mcp-ratelimit-agent " + (version == null ? "(dev)" : version)
+    return "mcp-ratelimit-agent " + AgentVersion.current()
         + " started: config " + (runtime.file() == null ? "built-in defaults" : runtime.file())
         + ", mode " + runtime.mode() + ", store " + runtime.storeDescription()
         + "; limiting MCP SDK tools/call (sync, async, stateless; stdio and servlet HTTP)"
