@@ -1,23 +1,24 @@
 package dev.mcpratelimit.config;
 
 import dev.mcpratelimit.core.Policy;
-import dev.mcpratelimit.identity.CallerResolver;
+import dev.mcpratelimit.identity.IdentitySettings;
 import java.nio.file.Path;
 import java.util.List;
 
 /**
  * A whole, validated configuration: the limiting policy plus everything the agent around it needs.
+ * Inert data: the runtime builds its services from it.
  *
  * @param source the file it came from, or {@code null} for the built-in defaults
- * @param identity who is calling, under this configuration
+ * @param policy the file's limits, before the agent adds its status tool and operators their overrides
+ * @param identity how callers are told apart
  */
 public record AgentConfig(
     Path source,
     Policy policy,
-    CallerResolver identity,
+    IdentitySettings identity,
     List<MethodTarget> methods,
     int rejectHttpStatus,
-    StoreKind store,
     long maxBuckets,
     Violations violations) {
 

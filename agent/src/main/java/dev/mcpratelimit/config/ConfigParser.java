@@ -11,10 +11,8 @@ import dev.mcpratelimit.core.Rate;
 import dev.mcpratelimit.core.ToolPolicy;
 import dev.mcpratelimit.identity.ApiKeys;
 import dev.mcpratelimit.identity.Caller;
-import dev.mcpratelimit.identity.CallerDirectory;
-import dev.mcpratelimit.identity.CallerResolver;
+import dev.mcpratelimit.identity.IdentitySettings;
 import dev.mcpratelimit.identity.TrustedProxies;
-import dev.mcpratelimit.mcp.StatusTool;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -28,6 +26,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -36,7 +35,6 @@ import java.util.regex.Pattern;
  */
 public final class ConfigParser {
 
-  static final String DEFAULT_IDENTITY_HEADER = "X-API-Key";
   static final long DEFAULT_MAX_BUCKETS = 1_000_000;
   private static final Map<String, Rate> DEFAULT_TIERS = Map.of(
       "free", Rate.perMinute(10),
@@ -56,6 +54,19 @@ public final class ConfigParser {
   private record Keyed(Entry entry, Parsed key) {
     String name() {
       return key.name();
+    }
+  }
+
+  /** The (tool, tier) pair a {@code tool.<t>.tier.<tier>.*} line is about. */
+  private record ToolTier(String tool, String tier) implements Comparable<ToolTier> {
+    static ToolTier of(Keyed keyed) {
+      return new ToolTier(keyed.name(), keyed.key().names().get(1));
+    }
+
+    @Override
+    public int compareTo(ToolTier other) {
+      int byTool = tool.compareTo(other.tool);
+      return byTool != 0 ? byTool : tier.compareTo(other.tier);
     }
   }
 
@@ -98,14 +109,14 @@ public final class ConfigParser {
     }
     Map<String, BucketLimit> tiers = tiers();
     String defaultTier = defaultTier(tiers);
-    CallerDirectory callers = callers(tiers, defaultTier);
+    List<Caller> callers = callers(tiers, defaultTier);
     String stdioCaller = single(Kind.STDIO_CALLER, null, value -> {
-      if (callers.byId(value).isEmpty()) {
+      if (callers.stream().noneMatch(caller -> caller.id().equals(value))) {
         throw new BadValue("unknown caller \"" + value + "\"; define caller." + value + ".tier first");
       }
       return value;
     });
-    String identityHeader = single(Kind.IDENTITY_HEADER, DEFAULT_IDENTITY_HEADER, value -> {
+    String identityHeader = single(Kind.IDENTITY_HEADER, IdentitySettings.DEFAULT_HEADER, value -> {
       if (!HEADER_NAME.matcher(value).matches()) {
         throw new BadValue("\"" + value + "\" is not an HTTP header name");
       }
@@ -123,7 +134,7 @@ public final class ConfigParser {
     Map<String, ToolPolicy> tools = tools(tiers);
     Mode mode = single(Kind.MODE, Mode.ENFORCE, value -> Values.choice(value, Mode.class));
     int rejectStatus = single(Kind.REJECT_HTTP_STATUS, 429, ConfigParser::httpStatus);
-    StoreKind store = single(Kind.STORE, StoreKind.MEMORY, ConfigParser::store);
+    single(Kind.STORE, "memory", ConfigParser::store);
     long maxBuckets = single(Kind.STORE_MEMORY_MAX_BUCKETS, DEFAULT_MAX_BUCKETS,
         value -> Values.positive(value, "the bucket bound"));
     AgentConfig.Violations violations = new AgentConfig.Violations(
@@ -141,8 +152,8 @@ public final class ConfigParser {
       throw new InvalidConfigException(problems);
     }
     Policy policy = new Policy(tiers, defaultTier, tools, mode);
-    CallerResolver identity = new CallerResolver(callers, defaultTier, stdioCaller, identityHeader, requireKey, proxies);
-    return new AgentConfig(file, policy, identity, methods, rejectStatus, store, maxBuckets, violations);
+    IdentitySettings identity = new IdentitySettings(callers, defaultTier, stdioCaller, identityHeader, requireKey, proxies);
+    return new AgentConfig(file, policy, identity, methods, rejectStatus, maxBuckets, violations);
   }
 
   private void classify(Entry entry) {
@@ -171,9 +182,8 @@ public final class ConfigParser {
     return tiers;
   }
 
-  /** Reads rate and burst lines into {@code into}, grouped by the name {@code group} picks. */
-  private void readLimits(Kind rateKind, Kind burstKind,
-      java.util.function.Function<Keyed, String> group, Map<String, LimitLines> into) {
+  /** Reads rate and burst lines into {@code into}, grouped by what {@code group} picks. */
+  private <K> void readLimits(Kind rateKind, Kind burstKind, Function<Keyed, K> group, Map<K, LimitLines> into) {
     for (Keyed keyed : entries(rateKind)) {
       LimitLines limit = into.computeIfAbsent(group.apply(keyed), n -> new LimitLines());
       limit.rate = value(keyed.entry, Values::rate);
@@ -207,7 +217,7 @@ public final class ConfigParser {
     return single(Kind.DEFAULT_TIER, "free", value -> tierName(value, tiers));
   }
 
-  private CallerDirectory callers(Map<String, BucketLimit> tiers, String defaultTier) {
+  private List<Caller> callers(Map<String, BucketLimit> tiers, String defaultTier) {
     Map<String, String> tierOf = new TreeMap<>();
     for (Keyed keyed : entries(Kind.CALLER_TIER)) {
       String tier = value(keyed.entry, value -> tierName(value, tiers));
@@ -239,7 +249,7 @@ public final class ConfigParser {
       String tier = tierOf.get(id);
       callers.add(new Caller(id, tier != null ? tier : defaultTier, hashOf.get(id)));
     }
-    return new CallerDirectory(callers);
+    return callers;
   }
 
   private List<MethodTarget> methods() {
@@ -279,22 +289,20 @@ public final class ConfigParser {
         costs.put(keyed.name(), cost);
       }
     }
-    Map<String, LimitLines> perTier = new TreeMap<>();
-    readLimits(Kind.TOOL_TIER_RATE, Kind.TOOL_TIER_BURST,
-        keyed -> keyed.name() + "\u0000" + keyed.key().names().get(1), perTier);
+    Map<ToolTier, LimitLines> perTier = new TreeMap<>();
+    readLimits(Kind.TOOL_TIER_RATE, Kind.TOOL_TIER_BURST, ToolTier::of, perTier);
     Map<String, LimitLines> global = new TreeMap<>();
     readLimits(Kind.TOOL_GLOBAL_RATE, Kind.TOOL_GLOBAL_BURST, Keyed::name, global);
 
     TreeSet<String> names = new TreeSet<>(costs.keySet());
-    perTier.keySet().forEach(key -> names.add(key.substring(0, key.indexOf('\u0000'))));
+    perTier.keySet().forEach(key -> names.add(key.tool()));
     names.addAll(global.keySet());
     Map<String, ToolPolicy> tools = new HashMap<>();
     for (String tool : names) {
       Map<String, BucketLimit> tierLimits = new HashMap<>();
       perTier.forEach((key, lines) -> {
-        int split = key.indexOf('\u0000');
-        String tier = key.substring(split + 1);
-        if (!key.substring(0, split).equals(tool)) {
+        String tier = key.tier();
+        if (!key.tool().equals(tool)) {
           return;
         }
         if (!tiers.containsKey(tier)) {
@@ -312,17 +320,7 @@ public final class ConfigParser {
       checkAffordable(tool, cost, costLines.get(tool), tiers, tierLimits, globalLimit);
       tools.put(tool, new ToolPolicy(tool, cost, tierLimits, globalLimit));
     }
-    tools.put(StatusTool.NAME, withStatusToolDefaults(tools.get(StatusTool.NAME), tiers));
     return tools;
-  }
-
-  /** {@code rate_limit_status} has its own small limit on every tier the file does not give one. */
-  private static ToolPolicy withStatusToolDefaults(ToolPolicy configured, Map<String, BucketLimit> tiers) {
-    Map<String, BucketLimit> limits = new HashMap<>(configured == null ? Map.of() : configured.tierLimits());
-    tiers.keySet().forEach(tier -> limits.putIfAbsent(tier, StatusTool.DEFAULT_LIMIT));
-    return configured == null
-        ? new ToolPolicy(StatusTool.NAME, 1, limits, null)
-        : new ToolPolicy(StatusTool.NAME, configured.cost(), limits, configured.global());
   }
 
   /** A cost above a bucket's burst could never be paid: a configuration mistake, not a limit. */
@@ -359,11 +357,15 @@ public final class ConfigParser {
     return (int) status;
   }
 
-  private static StoreKind store(String value) throws BadValue {
+  /** Only the in-memory store exists in this version. */
+  private static String store(String value) throws BadValue {
     if (value.equals("redis")) {
       throw new BadValue("store=redis is not available in this version; use store=memory");
     }
-    return Values.choice(value, StoreKind.class);
+    if (!value.equalsIgnoreCase("memory")) {
+      throw new BadValue("\"" + value + "\" is not one of memory");
+    }
+    return value;
   }
 
   private static String tierName(String value, Map<String, BucketLimit> tiers) throws BadValue {

@@ -33,7 +33,7 @@ public final class ConfigWatcher {
 
   private boolean polled;
   private byte[] lastBytes;
-  private AgentConfig current;
+  private boolean everValid;
   private List<String> lastProblems = List.of();
   private long lastReportNanos;
 
@@ -48,9 +48,8 @@ public final class ConfigWatcher {
     this.report = report;
   }
 
-  /** The configuration in force, or {@code null} while no valid one has been read. */
-  public synchronized AgentConfig current() {
-    return current;
+  public Path file() {
+    return file;
   }
 
   /** Whether the file as last read is valid (the configuration in force may be an older one). */
@@ -69,7 +68,7 @@ public final class ConfigWatcher {
       unreadable = new ConfigProblem(file, 0, null, "cannot read: " + ConfigParser.describe(e)).toString();
     }
     if (polled && Arrays.equals(bytes, lastBytes)) {
-      if (current == null && clock.nanoTime() - lastReportNanos >= REPEAT_NANOS) {
+      if (!everValid && clock.nanoTime() - lastReportNanos >= REPEAT_NANOS) {
         reportProblems();
       }
       return;
@@ -82,7 +81,7 @@ public final class ConfigWatcher {
     }
     try {
       AgentConfig config = ConfigParser.parse(file, new String(bytes, StandardCharsets.UTF_8));
-      current = config;
+      everValid = true;
       lastProblems = List.of();
       onValid.accept(config);
     } catch (InvalidConfigException e) {
@@ -112,7 +111,7 @@ public final class ConfigWatcher {
   private void reportProblems() {
     lastReportNanos = clock.nanoTime();
     lastProblems.forEach(report);
-    report.accept(current != null
+    report.accept(everValid
         ? file + ": invalid; the last good configuration stays in force"
         : file + ": no valid configuration; the agent limits nothing until the file is fixed");
   }

@@ -76,14 +76,27 @@ public final class BucketLimit {
     return tokens * creditPerToken;
   }
 
-  /** Whole tokens in {@code credit}, rounded down. */
+  /** Whole tokens in {@code credit}, rounded down (what a caller is told remains). */
   public long wholeTokens(long credit) {
     return credit / creditPerToken;
   }
 
   /** Nanoseconds until {@code credit} has grown by {@code missingCredit}, rounded up. */
-  public long nanosToGain(long missingCredit) {
+  long nanosToGain(long missingCredit) {
     return missingCredit <= 0 ? 0 : -Math.floorDiv(-missingCredit, creditPerNano);
+  }
+
+  // What a bucket holding some credit means to a caller: every decision and status report reads a
+  // bucket through wholeTokens and these two, so the arithmetic lives here once.
+
+  /** Nanoseconds until a bucket holding {@code heldCredit} is full, rounded up. */
+  public long nanosUntilFull(long heldCredit) {
+    return nanosToGain(capacityCredit - heldCredit);
+  }
+
+  /** Nanoseconds until a bucket holding {@code heldCredit} holds {@code tokens}; zero if it does. */
+  public long nanosUntilHolding(long heldCredit, long tokens) {
+    return nanosToGain(credit(tokens) - heldCredit);
   }
 
   /** Nanoseconds an empty bucket needs to fill up (the policy window). */

@@ -1,8 +1,9 @@
 package dev.mcpratelimit.core;
 
 /**
- * Where bucket state lives. Every decision is a single call, so that a remote store (Redis) can
- * answer it in one round trip.
+ * Where bucket state lives, as the decision path uses it. Each decision and each status report is
+ * a single call, so that a remote store (Redis) answers either in one round trip. Administration
+ * (size, resetting a caller) is apart from this, in the store package.
  */
 public interface BucketStore {
 
@@ -10,21 +11,20 @@ public interface BucketStore {
   record Charge(BucketKey key, BucketLimit limit) {}
 
   /**
+   * What a decision found.
+   *
+   * @param admitted whether every bucket held the cost, so that all were charged (else none was)
+   * @param credit per charge, in order, in that limit's credit units: what the bucket holds after
+   *     the decision (after the charge when admitted; as it stands when not)
+   */
+  record Balances(boolean admitted, long[] credit) {}
+
+  /**
    * Takes {@code tokens} from every bucket, or from none if any of them lacks them. Atomic with
    * respect to other decisions: concurrent calls never admit more than a bucket holds.
-   *
-   * @return per charge, in order, the bucket's credit minus the cost (in that limit's credit units):
-   *     when every entry is zero or more the call was admitted and the entries are what is left;
-   *     otherwise nothing was charged and a negative entry is the credit that bucket lacks
    */
-  long[] tryConsume(Charge[] charges, long tokens);
+  Balances tryConsume(Charge[] charges, long tokens);
 
-  /** The credit a bucket holds now, without charging it. */
-  long available(Charge charge);
-
-  /** How many buckets the store tracks (approximate for concurrent stores). */
-  long size();
-
-  /** Forgets every bucket of {@code caller}: its next call starts with full buckets. */
-  void resetCaller(String caller);
+  /** The credit each bucket holds now, in order, without charging or creating any. */
+  long[] peek(Charge[] charges);
 }

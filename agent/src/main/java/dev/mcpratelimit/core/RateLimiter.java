@@ -1,28 +1,24 @@
 package dev.mcpratelimit.core;
 
+import dev.mcpratelimit.core.BucketStore.Balances;
 import dev.mcpratelimit.core.BucketStore.Charge;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
 /**
- * Decides calls: finds the buckets that apply to a caller and tool under the policy in force,
- * charges them all or none through the store, and describes the result.
+ * Decides calls under one policy: finds the buckets that apply to a caller and tool, charges them
+ * all or none through the store, and describes the result. Immutable; a new policy is a new
+ * limiter over the same store, so the buckets keep their tokens (capped at the new bursts).
  */
 public final class RateLimiter {
 
   private final BucketStore store;
-  private volatile Policy policy;
+  private final Policy policy;
 
-  /** @param policy the policy in force, or {@code null} while no valid configuration exists */
   public RateLimiter(BucketStore store, Policy policy) {
     this.store = store;
     this.policy = policy;
-  }
-
-  /** Puts a new policy in force. Buckets keep their tokens, capped at the new bursts. */
-  public void update(Policy newPolicy) {
-    this.policy = newPolicy;
   }
 
   public Policy policy() {
@@ -44,54 +40,55 @@ public final class RateLimiter {
   }
 
   private Decision decide(String caller, String tier, String tool, boolean tierBucket) {
-    Policy current = policy;
-    if (current == null || current.mode() == Mode.OFF) {
+    if (policy.mode() == Mode.OFF) {
       return Decision.notLimited(caller, tier, tool);
     }
-    String effectiveTier = current.effectiveTier(tier);
-    ToolPolicy toolPolicy = current.tool(tool);
-    Charge[] charges = charges(current, caller, effectiveTier, toolPolicy, tierBucket);
+    String effectiveTier = policy.effectiveTier(tier);
+    ToolPolicy toolPolicy = policy.tool(tool);
+    Charge[] charges = charges(caller, effectiveTier, toolPolicy, tierBucket);
     if (charges.length == 0) {
       return Decision.notLimited(caller, effectiveTier, tool);
     }
-    long[] balances = store.tryConsume(charges, toolPolicy.cost());
-    return describe(current.mode(), caller, effectiveTier, toolPolicy, charges, balances);
+    return describe(caller, effectiveTier, toolPolicy, charges, store.tryConsume(charges, toolPolicy.cost()));
   }
 
   /**
-   * Every bucket that applies to {@code caller} of {@code tier}, as it stands, charging nothing:
-   * the tier bucket, then each tool's caller-tool and global buckets, tools in name order.
+   * Every bucket that applies to {@code caller} of {@code tier}, as it stands, charging nothing
+   * and read in one store call: the tier bucket, then each tool's caller-tool and global buckets,
+   * tools in name order.
    */
   public List<BucketStatus> status(String caller, String tier) {
-    Policy current = policy;
-    if (current == null) {
-      return List.of();
-    }
-    String effectiveTier = current.effectiveTier(tier);
-    List<BucketStatus> buckets = new ArrayList<>();
-    buckets.add(peek(Scope.CALLER, null, 1, BucketKey.caller(caller), current.tiers().get(effectiveTier)));
-    List<ToolPolicy> tools = new ArrayList<>(current.tools().values());
+    String effectiveTier = policy.effectiveTier(tier);
+    List<Charge> charges = new ArrayList<>();
+    List<ToolPolicy> chargedFor = new ArrayList<>();
+    charges.add(new Charge(BucketKey.caller(caller), policy.tiers().get(effectiveTier)));
+    chargedFor.add(null);
+    List<ToolPolicy> tools = new ArrayList<>(policy.tools().values());
     tools.sort(Comparator.comparing(ToolPolicy::name));
     for (ToolPolicy tool : tools) {
       BucketLimit perTool = tool.tierLimits().get(effectiveTier);
       if (perTool != null) {
-        buckets.add(peek(Scope.CALLER_TOOL, tool.name(), tool.cost(), BucketKey.callerTool(caller, tool.name()), perTool));
+        charges.add(new Charge(BucketKey.callerTool(caller, tool.name()), perTool));
+        chargedFor.add(tool);
       }
       if (tool.global() != null) {
-        buckets.add(peek(Scope.TOOL_GLOBAL, tool.name(), tool.cost(), BucketKey.toolGlobal(tool.name()), tool.global()));
+        charges.add(new Charge(BucketKey.toolGlobal(tool.name()), tool.global()));
+        chargedFor.add(tool);
       }
+    }
+    long[] held = store.peek(charges.toArray(Charge[]::new));
+    List<BucketStatus> buckets = new ArrayList<>(charges.size());
+    for (int i = 0; i < held.length; i++) {
+      BucketLimit limit = charges.get(i).limit();
+      ToolPolicy tool = chargedFor.get(i);
+      buckets.add(new BucketStatus(charges.get(i).key().scope(), tool == null ? null : tool.name(), limit,
+          tool == null ? 1 : tool.cost(), limit.wholeTokens(held[i]), limit.nanosUntilFull(held[i])));
     }
     return buckets;
   }
 
-  private BucketStatus peek(Scope scope, String tool, long cost, BucketKey key, BucketLimit limit) {
-    long held = store.available(new Charge(key, limit));
-    return new BucketStatus(scope, tool, limit, cost, limit.wholeTokens(held),
-        limit.nanosToGain(limit.capacityCredit() - held));
-  }
-
   /** The buckets a call of {@code tool} by {@code caller} (of tier {@code tier}) charges. */
-  private static Charge[] charges(Policy policy, String caller, String tier, ToolPolicy tool, boolean tierBucket) {
+  private Charge[] charges(String caller, String tier, ToolPolicy tool, boolean tierBucket) {
     BucketLimit perTool = tool.tierLimits().get(tier);
     BucketLimit global = tool.global();
     Charge[] charges = new Charge[(tierBucket ? 1 : 0) + (perTool != null ? 1 : 0) + (global != null ? 1 : 0)];
@@ -108,12 +105,13 @@ public final class RateLimiter {
     return charges;
   }
 
-  private static Decision describe(
-      Mode mode, String caller, String tier, ToolPolicy tool, Charge[] charges, long[] balances) {
-    boolean admitted = true;
-    for (long balance : balances) {
-      admitted &= balance >= 0;
-    }
+  /**
+   * The decision, about the binding bucket: after an admission the one with the fewest whole
+   * tokens left (ties: the one longest from full), after a rejection the one that makes the
+   * caller wait longest.
+   */
+  private Decision describe(String caller, String tier, ToolPolicy tool, Charge[] charges, Balances balances) {
+    boolean admitted = balances.admitted();
     long cost = tool.cost();
     int binding = 0;
     long bindingRemaining = Long.MAX_VALUE;
@@ -121,11 +119,10 @@ public final class RateLimiter {
     long bindingWait = -1;
     for (int i = 0; i < charges.length; i++) {
       BucketLimit limit = charges[i].limit();
-      // After a rejection nothing was charged: what the bucket holds is the balance plus the cost.
-      long held = admitted ? balances[i] : balances[i] + limit.credit(cost);
+      long held = balances.credit()[i];
       long remaining = limit.wholeTokens(held);
-      long full = limit.nanosToGain(limit.capacityCredit() - held);
-      long wait = limit.nanosToGain(-balances[i]);
+      long full = limit.nanosUntilFull(held);
+      long wait = admitted ? 0 : limit.nanosUntilHolding(held, cost);
       boolean binds = admitted
           ? remaining < bindingRemaining || (remaining == bindingRemaining && full > bindingFull)
           : wait > bindingWait;
@@ -137,9 +134,9 @@ public final class RateLimiter {
       }
     }
     Outcome outcome = admitted ? Outcome.ALLOWED
-        : mode == Mode.SHADOW ? Outcome.SHADOW_REJECTED : Outcome.REJECTED;
+        : policy.mode() == Mode.SHADOW ? Outcome.SHADOW_REJECTED : Outcome.REJECTED;
     Charge bound = charges[binding];
     return new Decision(outcome, caller, tier, tool.name(), cost, bound.key().scope(), bound.limit(),
-        bindingRemaining, bindingFull, admitted ? 0 : bindingWait);
+        bindingRemaining, bindingFull, bindingWait);
   }
 }

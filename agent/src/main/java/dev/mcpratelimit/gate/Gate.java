@@ -1,16 +1,16 @@
 package dev.mcpratelimit.gate;
 
-import dev.mcpratelimit.config.AgentConfig;
-import dev.mcpratelimit.core.Decision;
-import dev.mcpratelimit.core.Outcome;
-import dev.mcpratelimit.core.RateLimiter;
-import dev.mcpratelimit.gate.AgentRuntime.Settings;
-import dev.mcpratelimit.gate.CallContext.HttpRequest;
-import dev.mcpratelimit.identity.CallerResolver;
-import dev.mcpratelimit.identity.ResolvedCaller;
-import dev.mcpratelimit.mcp.RateLimitHeaders;
+import dev.mcpratelimit.identity.IdentitySettings;
 import dev.mcpratelimit.mcp.Rejection;
 import dev.mcpratelimit.mcp.StatusTool;
+import dev.mcpratelimit.runtime.AgentRuntime;
+import dev.mcpratelimit.runtime.CallContext;
+import dev.mcpratelimit.runtime.CallContext.HttpRequest;
+import dev.mcpratelimit.runtime.HttpOrigin;
+import dev.mcpratelimit.runtime.RateLimitExceededException;
+import dev.mcpratelimit.runtime.ToolCallVerdict;
+import dev.mcpratelimit.runtime.ToolCallVerdict.Proceed;
+import dev.mcpratelimit.runtime.ToolCallVerdict.Reject;
 import java.lang.reflect.Method;
 import java.util.Enumeration;
 import java.util.Map;
@@ -18,15 +18,12 @@ import java.util.StringJoiner;
 import java.util.function.BiFunction;
 
 /**
- * What the advice calls. Every entry point takes and returns JDK or agent types only (the advice
- * is inlined into SDK classes and converts), never throws except to reject a limited method
- * deliberately, and lets a call through when anything inside the agent fails.
+ * What the advice calls: static entry points that take and return JDK or agent types only (the
+ * advice is inlined into SDK classes), convert what the SDK handed over into plain values, and
+ * delegate to the runtime. They never throw, except to reject a limited method deliberately, and
+ * let a call through when anything inside the agent fails.
  */
 public final class Gate {
-
-  private static final String DEFAULT_HEADER = "X-API-Key";
-  /** Set when a server brings its own {@code rate_limit_status}: its calls are then its own. */
-  private static volatile boolean ownStatusTool;
 
   private Gate() {}
 
@@ -35,8 +32,7 @@ public final class Gate {
   /** The header that carries API keys, for the HTTP advice to read. */
   public static String identityHeader() {
     AgentRuntime runtime = AgentRuntime.current();
-    Settings settings = runtime == null ? null : runtime.settings();
-    return settings == null ? DEFAULT_HEADER : settings.config().identity().header();
+    return runtime == null ? IdentitySettings.DEFAULT_HEADER : runtime.identityHeader();
   }
 
   /**
@@ -46,7 +42,7 @@ public final class Gate {
    */
   public static void httpRequestStarted(String credential, String peer, Enumeration<String> forwardedFor,
       Object response) {
-    CallContext.httpStarted(credential, peer, joined(forwardedFor), response);
+    CallContext.httpStarted(new HttpOrigin(credential, peer, joined(forwardedFor)), response);
   }
 
   /** The lines of a list header as one comma-separated value, or {@code null} if there are none. */
@@ -84,53 +80,30 @@ public final class Gate {
   // ---- tools/call dispatch ----
 
   /**
-   * Decides a {@code tools/call} before the SDK looks the tool up.
+   * Decides a {@code tools/call} before the SDK looks the tool up, and sets the HTTP response's
+   * headers and status.
    *
    * @param params the request's params: a map with {@code name}, or the SDK's request record
-   * @return {@code null} to let the call run, a {@link Rejection} to answer with instead, or the
-   *     {@link StatusTool.Report} that answers {@code rate_limit_status}
+   * @return {@code null} to let the call run, else what to answer instead
    */
-  public static Object beforeToolCall(Object params) {
+  public static ToolCallVerdict.Instead beforeToolCall(Object params) {
     AgentRuntime runtime = AgentRuntime.current();
     if (runtime == null) {
       return null;
     }
     try {
-      Settings settings = runtime.settings();
-      String tool = toolName(params);
-      if (settings == null || tool == null) {
-        return null; // nothing to limit by; a nameless call gets the SDK's own error
-      }
-      AgentConfig config = settings.config();
       HttpRequest http = CallContext.http();
-      CallerResolver identity = config.identity();
-      ResolvedCaller caller = runtime.withOverrides(
-          http == null ? identity.local() : identity.http(http.credential, http.peer, http.forwardedFor));
-      if (http != null && identity.requireKey() && !caller.identified()) {
-        respond(http, config.rejectHttpStatus() == 200 ? 200 : 401);
-        return Rejection.unauthorized(identity.header());
-      }
-      CallContext.dispatchStarted(caller);
-      RateLimiter limiter = runtime.limiter();
-      boolean status = tool.equals(StatusTool.NAME) && !ownStatusTool;
-      // Looking at one's limits never costs tier tokens; the status tool has its own small bucket.
-      Decision decision = status
-          ? limiter.decideWithinCall(caller.id(), caller.tier(), tool)
-          : limiter.decide(caller.id(), caller.tier(), tool);
-      runtime.observe(decision);
-      long now = System.currentTimeMillis();
+      ToolCallVerdict verdict = runtime.toolCalls().check(toolName(params), http == null ? null : http.origin);
       if (http != null) {
-        for (Map.Entry<String, String> header : RateLimitHeaders.of(decision, now)) {
-          ServletResponses.setHeader(http.response, header.getKey(), header.getValue());
-        }
+        respond(http, verdict);
       }
-      if (decision.outcome() == Outcome.REJECTED) {
-        if (http != null) {
-          respond(http, config.rejectHttpStatus());
+      if (verdict instanceof Proceed proceed) {
+        if (proceed.caller() != null) {
+          CallContext.dispatchStarted(proceed.caller());
         }
-        return Rejection.of(decision);
+        return null;
       }
-      return status ? StatusTool.report(caller, limiter.status(caller.id(), caller.tier()), now) : null;
+      return (ToolCallVerdict.Instead) verdict;
     } catch (Throwable e) {
       runtime.errors().record("tools/call", e);
       return null;
@@ -141,17 +114,22 @@ public final class Gate {
     CallContext.dispatchEnded();
   }
 
-  private static void respond(HttpRequest http, int status) throws Throwable {
-    if (status != 200) {
-      http.status = status;
-      ServletResponses.setStatus(http.response, status);
+  private static void respond(HttpRequest http, ToolCallVerdict verdict) throws Throwable {
+    for (Map.Entry<String, String> header : verdict.headers()) {
+      ServletResponses.setHeader(http.response, header.getKey(), header.getValue());
+    }
+    if (verdict instanceof Reject reject && reject.httpStatus() != 200) {
+      http.status = reject.httpStatus();
+      ServletResponses.setStatus(http.response, reject.httpStatus());
     }
   }
 
   /** The server being built has a {@code rate_limit_status} of its own: the agent leaves it alone. */
   public static void serverHasOwnStatusTool() {
-    ownStatusTool = true;
-    AgentLog.warning("the server has its own " + StatusTool.NAME + " tool; the agent's is not added");
+    AgentRuntime runtime = AgentRuntime.current();
+    if (runtime != null) {
+      runtime.toolCalls().serverHasOwnStatusTool();
+    }
   }
 
   /**
@@ -182,9 +160,7 @@ public final class Gate {
   // ---- configured plain methods ----
 
   /**
-   * Charges one call of a configured method: inside an MCP call to that call's caller, which
-   * already paid its tier bucket, so only the method's own buckets apply; outside any call to the
-   * anonymous caller, like a tool call.
+   * Charges one call of a configured method.
    *
    * @throws RateLimitExceededException if the limits in force reject it
    */
@@ -193,25 +169,7 @@ public final class Gate {
     if (runtime == null) {
       return;
     }
-    Rejection rejection;
-    try {
-      Settings settings = runtime.settings();
-      String name = settings == null ? null : settings.methodNames().get(type.getName() + "#" + method);
-      if (name == null) {
-        return;
-      }
-      ResolvedCaller caller = CallContext.currentCaller();
-      RateLimiter limiter = runtime.limiter();
-      ResolvedCaller anonymous = settings.config().identity().anonymous();
-      Decision decision = caller != null
-          ? limiter.decideWithinCall(caller.id(), caller.tier(), name)
-          : limiter.decide(anonymous.id(), anonymous.tier(), name);
-      runtime.observe(decision);
-      rejection = decision.outcome() == Outcome.REJECTED ? Rejection.of(decision) : null;
-    } catch (Throwable e) {
-      runtime.errors().record("limited method", e);
-      return;
-    }
+    Rejection rejection = runtime.methodCalls().check(type.getName() + "#" + method, CallContext.currentCaller());
     if (rejection != null) {
       throw new RateLimitExceededException(rejection);
     }

@@ -13,41 +13,16 @@ public final class CallerResolver {
   private final CallerDirectory callers;
   private final String defaultTier;
   private final ResolvedCaller local;
-  private final String header;
-  private final boolean requireKey;
   private final TrustedProxies trustedProxies;
 
-  /**
-   * @param stdioCaller the configured caller behind stdio, or {@code null} for the anonymous one
-   * @param header the HTTP header that carries API keys
-   * @param requireKey whether HTTP calls without a known key are refused
-   * @param trustedProxies the peers whose {@code X-Forwarded-For} names the client
-   */
-  public CallerResolver(CallerDirectory callers, String defaultTier, String stdioCaller, String header,
-      boolean requireKey, TrustedProxies trustedProxies) {
-    this.callers = callers;
-    this.defaultTier = defaultTier;
-    this.header = header;
-    this.requireKey = requireKey;
-    this.trustedProxies = trustedProxies;
-    this.local = stdioCaller == null
-        ? new ResolvedCaller(ANONYMOUS, defaultTier, false)
-        : callers.byId(stdioCaller).map(c -> new ResolvedCaller(c.id(), c.tier(), true))
-            .orElse(new ResolvedCaller(ANONYMOUS, defaultTier, false));
-  }
-
-  public CallerDirectory callers() {
-    return callers;
-  }
-
-  /** The HTTP header that carries API keys. */
-  public String header() {
-    return header;
-  }
-
-  /** Whether an HTTP call without a known key is refused rather than served anonymously. */
-  public boolean requireKey() {
-    return requireKey;
+  public CallerResolver(IdentitySettings settings) {
+    this.callers = new CallerDirectory(settings.callers());
+    this.defaultTier = settings.defaultTier();
+    this.trustedProxies = settings.trustedProxies();
+    this.local = settings.stdioCaller() == null
+        ? anonymous()
+        : callers.byId(settings.stdioCaller()).map(c -> new ResolvedCaller(c.id(), c.tier(), true))
+            .orElse(anonymous());
   }
 
   /** The caller behind a stdio transport (or any call that did not come over HTTP). */

@@ -6,7 +6,7 @@ import static net.bytebuddy.matcher.ElementMatchers.not;
 
 import dev.mcpratelimit.config.AgentConfig;
 import dev.mcpratelimit.config.MethodTarget;
-import dev.mcpratelimit.gate.AgentLog;
+import dev.mcpratelimit.runtime.AgentLog;
 import java.lang.instrument.Instrumentation;
 import java.util.HashSet;
 import java.util.List;

@@ -3,8 +3,8 @@ package dev.mcpratelimit.instrument;
 import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 
 import dev.mcpratelimit.config.MethodTarget;
-import dev.mcpratelimit.gate.AgentLog;
-import dev.mcpratelimit.gate.AgentRuntime;
+import dev.mcpratelimit.runtime.AgentLog;
+import dev.mcpratelimit.runtime.AgentRuntime;
 import dev.mcpratelimit.runtime.AgentVersion;
 import java.io.File;
 import java.lang.instrument.Instrumentation;
@@ -64,9 +64,7 @@ public final class RateLimitAgent {
 
   private static String startLine(AgentRuntime runtime) {
     String methods = runtime.methods().stream().map(MethodTarget::toString).collect(Collectors.joining(", "));
-    return "mcp-ratelimit-agent " + AgentVersion.current()
-        + " started: config " + (runtime.file() == null ? "built-in defaults" : runtime.file())
-        + ", mode " + runtime.mode() + ", store " + runtime.storeDescription()
+    return "mcp-ratelimit-agent " + AgentVersion.current() + " started: " + runtime.describe()
         + "; limiting MCP SDK tools/call (sync, async, stateless; stdio and servlet HTTP)"
         + (methods.isEmpty() ? "" : " and methods " + methods);
   }

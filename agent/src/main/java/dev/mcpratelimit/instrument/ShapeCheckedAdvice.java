@@ -1,6 +1,6 @@
 package dev.mcpratelimit.instrument;
 
-import dev.mcpratelimit.gate.AgentLog;
+import dev.mcpratelimit.runtime.AgentLog;
 import java.security.ProtectionDomain;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;

@@ -38,7 +38,7 @@ public final class AgentMBeans {
   public static final String VIOLATOR = "dev.mcpratelimit.violator.persistent";
   /** An operator override was applied, or reverted when its time was up. */
   public static final String OVERRIDE = "dev.mcpratelimit.override";
-  /** The configuration file was reloaded (or found invalid). */
+  /** A changed, valid configuration file was put in force. */
   public static final String RELOAD = "dev.mcpratelimit.config.reload";
 
   private static final Pattern UNSAFE = Pattern.compile("[^A-Za-z0-9_.-]");
@@ -48,15 +48,15 @@ public final class AgentMBeans {
       new MBeanNotificationInfo(new String[] {VIOLATOR, OVERRIDE, RELOAD}, Notification.class.getName(),
           "persistent violators, operator overrides and their reversion, configuration reloads"));
   private final AtomicLong sequence = new AtomicLong();
-  private ObjectName limiterName;
+  private final ObjectName limiterName = name("type=Limiter");
 
   public AgentMBeans(MBeanServer server) {
     this.server = server;
   }
 
-  public void registerLimiter(LimiterControl control, UsageCounters usage) throws Exception {
-    limiterName = name("type=Limiter");
-    server.registerMBean(new Described(new Limiter(control, usage), LimiterMXBean.class, emitter), limiterName);
+  /** Registers the operator's surface, which sends the notifications below. */
+  public void registerLimiter(LimiterMXBean limiter) throws Exception {
+    server.registerMBean(new Described(limiter, LimiterMXBean.class, emitter), limiterName);
   }
 
   /** @param violations the tracker in force (a reload that changes its settings replaces it) */
@@ -91,114 +91,11 @@ public final class AgentMBeans {
     return value.isEmpty() ? "_" : UNSAFE.matcher(value).replaceAll("_");
   }
 
-  private static ObjectName name(String properties) throws Exception {
-    return new ObjectName(DOMAIN + ":" + properties);
-  }
-
-  private record Limiter(LimiterControl control, UsageCounters usage) implements LimiterMXBean {
-    @Override
-    public String getMode() {
-      return control.mode();
-    }
-
-    @Override
-    public boolean isEnforcing() {
-      return control.mode().equals("enforce");
-    }
-
-    @Override
-    public boolean isShadow() {
-      return control.mode().equals("shadow");
-    }
-
-    @Override
-    public String getConfigFile() {
-      return control.configFile();
-    }
-
-    @Override
-    public String getVersion() {
-      return control.version();
-    }
-
-    @Override
-    public boolean isConfigValid() {
-      return control.configValid();
-    }
-
-    @Override
-    public long getReloadCount() {
-      return control.reloadCount();
-    }
-
-    @Override
-    public long getTrackedBuckets() {
-      return control.trackedBuckets();
-    }
-
-    @Override
-    public long getAllowedTotal() {
-      return usage.totals().allowed();
-    }
-
-    @Override
-    public long getRejectedTotal() {
-      return usage.totals().rejected();
-    }
-
-    @Override
-    public long getShadowRejectedTotal() {
-      return usage.totals().shadowRejected();
-    }
-
-    @Override
-    public long getTokensConsumedTotal() {
-      return usage.totals().tokensConsumed();
-    }
-
-    @Override
-    public long getInternalErrors() {
-      return control.internalErrors();
-    }
-
-    @Override
-    public long getForgivenEvictions() {
-      return control.forgivenEvictions();
-    }
-
-    @Override
-    public double getRateFactor() {
-      return control.rateFactor();
-    }
-
-    @Override
-    public int getActiveOverrides() {
-      return control.activeOverrides();
-    }
-
-    @Override
-    public void changeMode(String mode) {
-      control.setMode(mode);
-    }
-
-    @Override
-    public void overrideTier(String caller, String tier, int minutes) {
-      control.overrideTier(caller, tier, minutes);
-    }
-
-    @Override
-    public void resetCaller(String caller) {
-      control.resetCaller(caller);
-    }
-
-    @Override
-    public void scaleRates(double factor, int minutes) {
-      control.scaleRates(factor, minutes);
-    }
-
-    @Override
-    public void clearOverrides() {
-      control.clearOverrides();
+  private static ObjectName name(String properties) {
+    try {
+      return new ObjectName(DOMAIN + ":" + properties);
+    } catch (javax.management.MalformedObjectNameException e) {
+      throw new IllegalArgumentException(properties, e);
     }
   }
 

@@ -9,7 +9,7 @@ import java.util.function.Consumer;
  * One line per rejection, with context, but no more than {@code perInterval} lines per interval:
  * the rest are counted and summed up in one line, so a flood cannot fill the host's disk.
  */
-public final class RejectionLog {
+public final class RejectionLog implements DecisionObserver {
 
   private final NanoClock clock;
   private final int perInterval;
@@ -28,7 +28,12 @@ public final class RejectionLog {
     this.intervalStart = clock.nanoTime();
   }
 
-  public void rejected(Decision decision) {
+  /** Logs the decision if it refused a call (shadow mode: would have refused). */
+  @Override
+  public void observe(Decision decision) {
+    if (decision.outcome() != Outcome.REJECTED && decision.outcome() != Outcome.SHADOW_REJECTED) {
+      return;
+    }
     String line;
     synchronized (this) {
       roll(clock.nanoTime());

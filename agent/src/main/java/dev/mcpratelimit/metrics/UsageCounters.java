@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.LongAdder;
  * come from clients, so past {@link #MAX_TOOLS} distinct names the rest are counted as
  * {@value #OTHER_TOOL}: a client inventing names cannot grow this without bound.
  */
-public final class UsageCounters {
+public final class UsageCounters implements DecisionObserver {
 
   public static final int MAX_TOOLS = 100;
   public static final String OTHER_TOOL = "_other";
@@ -55,7 +55,8 @@ public final class UsageCounters {
     this.onNewUsage = onNewUsage;
   }
 
-  public void record(Decision decision) {
+  @Override
+  public void observe(Decision decision) {
     if (decision.outcome() == Outcome.NOT_LIMITED) {
       return;
     }

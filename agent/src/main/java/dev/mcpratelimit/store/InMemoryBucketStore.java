@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.LongAdder;
  * it is ever reached Caffeine evicts by its own policy, and the buckets evicted while not yet full
  * are counted in {@link #forgivenEvictions()}.
  */
-public final class InMemoryBucketStore implements BucketStore {
+public final class InMemoryBucketStore implements BucketStore, BucketAdmin {
 
   private final NanoClock clock;
   private final Cache<Object, TokenBucket> buckets;
@@ -45,26 +45,28 @@ public final class InMemoryBucketStore implements BucketStore {
   }
 
   @Override
-  public long[] tryConsume(Charge[] charges, long tokens) {
+  public Balances tryConsume(Charge[] charges, long tokens) {
     long now = clock.nanoTime();
-    long[] balances = new long[charges.length];
+    long[] held = new long[charges.length];
     for (int i = 0; i < charges.length; i++) {
-      balances[i] = consume(charges[i], tokens, now);
-      if (balances[i] < 0) {
-        // Rare path: give back what the earlier buckets took, and report what the rest hold.
+      long balance = consume(charges[i], tokens, now);
+      if (balance < 0) {
+        // Rare path: give back what the earlier buckets took, and report what each holds now.
         for (int j = 0; j < i; j++) {
           BucketLimit undo = charges[j].limit();
           TokenBucket taken = bucket(charges[j], now);
           taken.refund(undo, undo.credit(tokens), now);
-          balances[j] = taken.available(undo, now) - undo.credit(tokens);
+          held[j] = taken.available(undo, now);
         }
+        held[i] = balance + charges[i].limit().credit(tokens);
         for (int j = i + 1; j < charges.length; j++) {
-          balances[j] = available(charges[j], now) - charges[j].limit().credit(tokens);
+          held[j] = available(charges[j], now);
         }
-        return balances;
+        return new Balances(false, held);
       }
+      held[i] = balance;
     }
-    return balances;
+    return new Balances(true, held);
   }
 
   private long consume(Charge charge, long tokens, long now) {
@@ -80,8 +82,13 @@ public final class InMemoryBucketStore implements BucketStore {
   }
 
   @Override
-  public long available(Charge charge) {
-    return available(charge, clock.nanoTime());
+  public long[] peek(Charge[] charges) {
+    long now = clock.nanoTime();
+    long[] held = new long[charges.length];
+    for (int i = 0; i < charges.length; i++) {
+      held[i] = available(charges[i], now);
+    }
+    return held;
   }
 
   private long available(Charge charge, long now) {
@@ -124,7 +131,7 @@ public final class InMemoryBucketStore implements BucketStore {
     buckets.policy().eviction().ifPresent(eviction -> eviction.setMaximum(maxBuckets));
   }
 
-  /** Buckets dropped by the size bound while they still owed tokens. */
+  @Override
   public long forgivenEvictions() {
     return forgivenEvictions.sum();
   }

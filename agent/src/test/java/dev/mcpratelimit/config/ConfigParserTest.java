@@ -9,6 +9,8 @@ import dev.mcpratelimit.core.Mode;
 import dev.mcpratelimit.core.Rate;
 import dev.mcpratelimit.core.ToolPolicy;
 import dev.mcpratelimit.identity.ApiKeys;
+import dev.mcpratelimit.identity.Caller;
+import dev.mcpratelimit.identity.CallerResolver;
 import dev.mcpratelimit.identity.ResolvedCaller;
 import java.nio.file.Path;
 import java.util.List;
@@ -35,10 +37,9 @@ class ConfigParserTest {
     assertEquals(Mode.ENFORCE, config.policy().mode());
     assertEquals("X-API-Key", config.identity().header());
     assertEquals(429, config.rejectHttpStatus());
-    assertEquals(StoreKind.MEMORY, config.store());
     assertEquals(1_000_000, config.maxBuckets());
     assertEquals(new AgentConfig.Violations(300, 20, 10), config.violations());
-    assertEquals("anonymous", config.identity().local().id());
+    assertEquals("anonymous", new CallerResolver(config.identity()).local().id());
     assertEquals(false, config.identity().requireKey());
     assertNull(config.source());
   }
@@ -79,10 +80,11 @@ class ConfigParserTest {
     AgentConfig config = ConfigParser.parse(FILE, text);
 
     assertEquals(new BucketLimit(300, Rate.perSecond(5)), config.policy().tiers().get("gold"), "burst defaults to a minute");
-    assertEquals("premium", config.identity().callers().byApiKey("alice-secret").orElseThrow().tier());
-    assertEquals("alice", config.identity().callers().byApiKey("alice-secret").orElseThrow().id());
-    assertEquals("basic", config.identity().callers().byId("local").orElseThrow().tier());
-    assertEquals(new ResolvedCaller("local", "basic", true), config.identity().local());
+    CallerResolver callers = new CallerResolver(config.identity());
+    assertEquals(new ResolvedCaller("alice", "premium", true), callers.http("alice-secret", "10.1.2.3", null));
+    assertEquals(new Caller("local", "basic", null), config.identity().callers().stream()
+        .filter(caller -> caller.id().equals("local")).findFirst().orElseThrow());
+    assertEquals(new ResolvedCaller("local", "basic", true), callers.local());
     assertEquals(5, config.policy().tool("recommend_tracks").cost());
     ToolPolicy search = config.policy().tool("search_tracks");
     assertEquals(new BucketLimit(5, Rate.perMinute(5)), search.tierLimits().get("free"));
@@ -94,14 +96,15 @@ class ConfigParserTest {
     assertEquals(200, config.rejectHttpStatus());
     assertEquals(5000, config.maxBuckets());
     assertEquals(true, config.identity().requireKey());
-    assertEquals("anon:203.0.113.9", config.identity().http(null, "10.1.2.3", "203.0.113.9").id());
+    assertEquals("anon:203.0.113.9", callers.http(null, "10.1.2.3", "203.0.113.9").id());
   }
 
   @Test
   void aCallerWithOnlyAKeyGetsTheDefaultTier() throws Exception {
     AgentConfig config = ConfigParser.parse(FILE, "default-tier=basic\ncaller.bob.api-key-sha256=" + BOB_HASH);
-    assertEquals("basic", config.identity().callers().byApiKey("bob-secret").orElseThrow().tier());
-    assertEquals(true, config.identity().callers().byApiKey("alice-secret").isEmpty());
+    CallerResolver callers = new CallerResolver(config.identity());
+    assertEquals(new ResolvedCaller("bob", "basic", true), callers.http("bob-secret", "10.1.2.3", null));
+    assertEquals(false, callers.http("alice-secret", "10.1.2.3", null).identified());
   }
 
   static Stream<Arguments> badFiles() {

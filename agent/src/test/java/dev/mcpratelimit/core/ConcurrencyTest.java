@@ -82,6 +82,6 @@ class ConcurrencyTest {
   }
 
   private static long wholeTokens(BucketStore store, BucketKey key, BucketLimit limit) {
-    return limit.wholeTokens(store.available(new BucketStore.Charge(key, limit)));
+    return limit.wholeTokens(store.peek(new BucketStore.Charge[] {new BucketStore.Charge(key, limit)})[0]);
   }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 import dev.mcpratelimit.mcp.Rejection;
+import dev.mcpratelimit.runtime.RateLimitExceededException;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;

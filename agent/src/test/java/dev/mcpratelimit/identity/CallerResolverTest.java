@@ -7,12 +7,13 @@ import org.junit.jupiter.api.Test;
 
 class CallerResolverTest {
 
-  private final CallerDirectory callers = new CallerDirectory(List.of(
+  private final List<Caller> callers = List.of(
       new Caller("alice", "premium", ApiKeys.sha256Hex("alice-key")),
-      new Caller("local", "basic", null)));
+      new Caller("local", "basic", null));
 
   private CallerResolver resolver(String stdioCaller, String trustedProxies) {
-    return new CallerResolver(callers, "free", stdioCaller, "X-API-Key", false, TrustedProxies.parse(trustedProxies));
+    return new CallerResolver(new IdentitySettings(callers, "free", stdioCaller, IdentitySettings.DEFAULT_HEADER,
+        false, TrustedProxies.parse(trustedProxies)));
   }
 
   @Test

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
-import dev.mcpratelimit.gate.AgentLog;
+import dev.mcpratelimit.runtime.AgentLog;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.logging.Handler;

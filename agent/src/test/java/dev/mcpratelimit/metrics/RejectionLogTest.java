@@ -25,7 +25,7 @@ class RejectionLogTest {
 
   @Test
   void eachRejectionIsOneLineWithItsContext() {
-    log.rejected(REJECTED);
+    log.observe(REJECTED);
     assertEquals(List.of("rejected: caller=mallory tier=free tool=get_track cost=1 scope=caller remaining=0"
         + " retry-after=6s"), lines);
   }
@@ -33,7 +33,7 @@ class RejectionLogTest {
   @Test
   void aFloodIsSummedUpSoTheLogStaysBounded() {
     for (int i = 0; i < 100_000; i++) {
-      log.rejected(REJECTED);
+      log.observe(REJECTED);
     }
     assertEquals(3, lines.size());
     clock.advance(Duration.ofSeconds(10));

@@ -23,11 +23,11 @@ class UsageCountersTest {
 
   @Test
   void countsOutcomesAndTokensPerTierAndTool() {
-    counters.record(decision(Outcome.ALLOWED, "recommend_tracks", 5));
-    counters.record(decision(Outcome.ALLOWED, "recommend_tracks", 5));
-    counters.record(decision(Outcome.REJECTED, "recommend_tracks", 5));
-    counters.record(decision(Outcome.SHADOW_REJECTED, "recommend_tracks", 5));
-    counters.record(decision(Outcome.NOT_LIMITED, "recommend_tracks", 0));
+    counters.observe(decision(Outcome.ALLOWED, "recommend_tracks", 5));
+    counters.observe(decision(Outcome.ALLOWED, "recommend_tracks", 5));
+    counters.observe(decision(Outcome.REJECTED, "recommend_tracks", 5));
+    counters.observe(decision(Outcome.SHADOW_REJECTED, "recommend_tracks", 5));
+    counters.observe(decision(Outcome.NOT_LIMITED, "recommend_tracks", 0));
     UsageCounters.Usage usage = counters.usage("premium", "recommend_tracks");
     assertEquals(2, usage.allowed());
     assertEquals(1, usage.rejected());
@@ -40,7 +40,7 @@ class UsageCountersTest {
   @Test
   void inventedToolNamesCannotGrowTheCountersWithoutBound() {
     for (int i = 0; i < 1000; i++) {
-      counters.record(decision(Outcome.ALLOWED, "tool-" + i, 1));
+      counters.observe(decision(Outcome.ALLOWED, "tool-" + i, 1));
     }
     assertEquals(UsageCounters.MAX_TOOLS + 1, published.size());
     assertEquals(1000 - UsageCounters.MAX_TOOLS, counters.usage("premium", UsageCounters.OTHER_TOOL).allowed());

@@ -1,9 +1,11 @@
 package dev.mcpratelimit.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import dev.mcpratelimit.core.BucketKey;
 import dev.mcpratelimit.core.BucketLimit;
+import dev.mcpratelimit.core.BucketStore.Balances;
 import dev.mcpratelimit.core.BucketStore.Charge;
 import dev.mcpratelimit.core.FakeClock;
 import dev.mcpratelimit.core.Rate;
@@ -18,7 +20,11 @@ class InMemoryBucketStoreTest {
   private final InMemoryBucketStore store = new InMemoryBucketStore(clock, 1000, Runnable::run);
 
   private long[] take(String caller, long tokens) {
-    return store.tryConsume(new Charge[] {new Charge(BucketKey.caller(caller), FREE)}, tokens);
+    return store.tryConsume(new Charge[] {new Charge(BucketKey.caller(caller), FREE)}, tokens).credit();
+  }
+
+  private long held(Charge charge) {
+    return store.peek(new Charge[] {charge})[0];
   }
 
   @Test
@@ -27,12 +33,12 @@ class InMemoryBucketStoreTest {
     clock.advance(Duration.ofSeconds(59));
     store.cleanUp();
     assertEquals(1, store.size(), "not yet full: dropping it would forgive the debt");
-    assertEquals(9, FREE.wholeTokens(store.available(new Charge(BucketKey.caller("alice"), FREE))));
+    assertEquals(9, FREE.wholeTokens(held(new Charge(BucketKey.caller("alice"), FREE))));
 
     clock.advance(Duration.ofSeconds(1));
     store.cleanUp();
     assertEquals(0, store.size(), "full again: nothing is lost by forgetting it");
-    assertEquals(FREE.credit(10), store.available(new Charge(BucketKey.caller("alice"), FREE)));
+    assertEquals(FREE.credit(10), held(new Charge(BucketKey.caller("alice"), FREE)));
   }
 
   @Test
@@ -48,7 +54,7 @@ class InMemoryBucketStoreTest {
 
   @Test
   void lookingAtABucketCreatesNone() {
-    store.available(new Charge(BucketKey.caller("nobody"), FREE));
+    held(new Charge(BucketKey.caller("nobody"), FREE));
     store.cleanUp();
     assertEquals(0, store.size());
   }
@@ -65,17 +71,19 @@ class InMemoryBucketStoreTest {
   }
 
   @Test
-  void aRejectedMultiBucketCallReportsWhatEachBucketLacks() {
+  void aRejectedMultiBucketCallChargesNoneAndReportsWhatEachBucketHolds() {
     BucketLimit tight = new BucketLimit(2, Rate.perMinute(2));
     Charge caller = new Charge(BucketKey.caller("bob"), FREE);
     Charge tool = new Charge(BucketKey.callerTool("bob", "search"), tight);
     Charge global = new Charge(BucketKey.toolGlobal("search"), FREE);
     Charge[] charges = {caller, tool, global};
     store.tryConsume(charges, 2);
-    long[] balances = store.tryConsume(charges, 2);
-    assertEquals(FREE.credit(6), balances[0], "8 held minus the cost, after the refund");
-    assertEquals(-tight.credit(2), balances[1]);
-    assertEquals(FREE.credit(6), balances[2]);
-    assertEquals(FREE.credit(8), store.available(caller));
+    Balances balances = store.tryConsume(charges, 2);
+    assertFalse(balances.admitted());
+    assertEquals(FREE.credit(8), balances.credit()[0], "8 held, after the refund");
+    assertEquals(0, balances.credit()[1], "the bucket that lacked the cost");
+    assertEquals(FREE.credit(8), balances.credit()[2]);
+    assertEquals(FREE.credit(8), held(caller));
+    assertEquals(FREE.credit(8), held(global), "the global bucket was not charged either");
   }
 }

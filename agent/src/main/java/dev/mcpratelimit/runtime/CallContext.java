@@ -1,4 +1,4 @@
-package dev.mcpratelimit.gate;
+package dev.mcpratelimit.runtime;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -13,24 +13,20 @@ import dev.mcpratelimit.identity.ResolvedCaller;
  * binding is by identity (two identical calls from different callers are equal records) and weak,
  * so a call that never runs leaves nothing behind.
  */
-final class CallContext {
+public final class CallContext {
 
   /**
-   * An HTTP request as the transport received it, with its response (an
-   * {@code HttpServletResponse}, typed {@code Object}: the agent does not link the servlet API).
+   * An HTTP request being served, with its response (an {@code HttpServletResponse}, typed
+   * {@code Object}: the agent does not link the servlet API).
    */
-  static final class HttpRequest {
-    final String credential;
-    final String peer;
-    final String forwardedFor;
-    final Object response;
+  public static final class HttpRequest {
+    public final HttpOrigin origin;
+    public final Object response;
     /** A status the agent chose for this response (0: none), which the transport must not overwrite. */
-    int status;
+    public int status;
 
-    HttpRequest(String credential, String peer, String forwardedFor, Object response) {
-      this.credential = credential;
-      this.peer = peer;
-      this.forwardedFor = forwardedFor;
+    HttpRequest(HttpOrigin origin, Object response) {
+      this.origin = origin;
       this.response = response;
     }
   }
@@ -42,29 +38,29 @@ final class CallContext {
 
   private CallContext() {}
 
-  static void httpStarted(String credential, String peer, String forwardedFor, Object response) {
-    HTTP.set(new HttpRequest(credential, peer, forwardedFor, response));
+  public static void httpStarted(HttpOrigin origin, Object response) {
+    HTTP.set(new HttpRequest(origin, response));
   }
 
-  static void httpEnded() {
+  public static void httpEnded() {
     HTTP.remove();
   }
 
   /** The HTTP request this thread is serving, or {@code null} (stdio, or no request at all). */
-  static HttpRequest http() {
+  public static HttpRequest http() {
     return HTTP.get();
   }
 
-  static void dispatchStarted(ResolvedCaller caller) {
+  public static void dispatchStarted(ResolvedCaller caller) {
     DISPATCHING.set(caller);
   }
 
-  static void dispatchEnded() {
+  public static void dispatchEnded() {
     DISPATCHING.remove();
   }
 
   /** On the dispatch thread: remembers the caller for the worker that will run {@code request}. */
-  static void bind(Object request) {
+  public static void bind(Object request) {
     ResolvedCaller caller = DISPATCHING.get();
     if (caller != null && request != null) {
       BY_REQUEST.put(request, caller);
@@ -72,19 +68,19 @@ final class CallContext {
   }
 
   /** On the worker thread, before the tool handler runs. */
-  static void toolStarted(Object request) {
+  public static void toolStarted(Object request) {
     ResolvedCaller caller = request == null ? null : BY_REQUEST.asMap().remove(request);
     if (caller != null) {
       IN_TOOL.set(caller);
     }
   }
 
-  static void toolEnded() {
+  public static void toolEnded() {
     IN_TOOL.remove();
   }
 
   /** The caller of the MCP call this thread works for, or {@code null} outside any call. */
-  static ResolvedCaller currentCaller() {
+  public static ResolvedCaller currentCaller() {
     ResolvedCaller inTool = IN_TOOL.get();
     return inTool != null ? inTool : DISPATCHING.get();
   }

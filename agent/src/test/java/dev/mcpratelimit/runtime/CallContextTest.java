@@ -1,4 +1,4 @@
-package dev.mcpratelimit.gate;
+package dev.mcpratelimit.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;

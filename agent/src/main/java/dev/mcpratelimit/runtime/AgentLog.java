@@ -1,4 +1,4 @@
-package dev.mcpratelimit.gate;
+package dev.mcpratelimit.runtime;
 
 import java.util.logging.Formatter;
 import java.util.logging.Handler;

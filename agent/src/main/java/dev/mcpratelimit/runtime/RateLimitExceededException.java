@@ -1,4 +1,4 @@
-package dev.mcpratelimit.gate;
+package dev.mcpratelimit.runtime;
 
 import dev.mcpratelimit.mcp.Rejection;
 

@@ -1,6 +1,0 @@
-package dev.mcpratelimit.config;
-
-/** Where buckets live ({@code store=}). */
-public enum StoreKind {
-  MEMORY
-}

@@ -1,0 +1,188 @@
+package dev.mcpratelimit.runtime;
+
+import dev.mcpratelimit.config.ConfigWatcher;
+import dev.mcpratelimit.core.Mode;
+import dev.mcpratelimit.core.NanoClock;
+import dev.mcpratelimit.metrics.AgentMBeans;
+import dev.mcpratelimit.metrics.LimiterMXBean;
+import dev.mcpratelimit.metrics.UsageCounters;
+import dev.mcpratelimit.runtime.LivePolicy.InForce;
+import dev.mcpratelimit.store.BucketAdmin;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The operator's surface, {@code dev.mcpratelimit:type=Limiter}: what the agent is doing, and the
+ * levers to change it live. Every operation checks all its arguments before it changes anything,
+ * then logs what it did and sends a notification.
+ */
+final class OperatorControls implements LimiterMXBean {
+
+  private final LivePolicy policy;
+  private final BucketAdmin store;
+  private final UsageCounters usage;
+  private final InternalErrors errors;
+  private final ConfigWatcher watcher;
+  private final AgentMBeans mbeans;
+  private final NanoClock clock;
+
+  /** @param watcher the configuration file's watcher, {@code null} when running on the built-in defaults */
+  OperatorControls(LivePolicy policy, BucketAdmin store, UsageCounters usage, InternalErrors errors,
+      ConfigWatcher watcher, AgentMBeans mbeans, NanoClock clock) {
+    this.policy = policy;
+    this.store = store;
+    this.usage = usage;
+    this.errors = errors;
+    this.watcher = watcher;
+    this.mbeans = mbeans;
+    this.clock = clock;
+  }
+
+  @Override
+  public String getMode() {
+    InForce in = policy.current();
+    return in == null ? "none" : label(in.mode());
+  }
+
+  @Override
+  public boolean isEnforcing() {
+    InForce in = policy.current();
+    return in != null && in.mode() == Mode.ENFORCE;
+  }
+
+  @Override
+  public boolean isShadow() {
+    InForce in = policy.current();
+    return in != null && in.mode() == Mode.SHADOW;
+  }
+
+  @Override
+  public String getConfigFile() {
+    return watcher == null ? "(built-in defaults)" : watcher.file().toString();
+  }
+
+  @Override
+  public String getVersion() {
+    return AgentVersion.current();
+  }
+
+  @Override
+  public boolean isConfigValid() {
+    return watcher == null ? policy.current() != null : watcher.fileValid();
+  }
+
+  @Override
+  public long getReloadCount() {
+    return policy.reloads();
+  }
+
+  @Override
+  public long getTrackedBuckets() {
+    return store.size();
+  }
+
+  @Override
+  public long getAllowedTotal() {
+    return usage.totals().allowed();
+  }
+
+  @Override
+  public long getRejectedTotal() {
+    return usage.totals().rejected();
+  }
+
+  @Override
+  public long getShadowRejectedTotal() {
+    return usage.totals().shadowRejected();
+  }
+
+  @Override
+  public long getTokensConsumedTotal() {
+    return usage.totals().tokensConsumed();
+  }
+
+  @Override
+  public long getInternalErrors() {
+    return errors.count();
+  }
+
+  @Override
+  public long getForgivenEvictions() {
+    return store.forgivenEvictions();
+  }
+
+  @Override
+  public double getRateFactor() {
+    return policy.overrides().rateFactor(clock.nanoTime());
+  }
+
+  @Override
+  public int getActiveOverrides() {
+    return policy.overrides().active();
+  }
+
+  @Override
+  public void changeMode(String mode) {
+    Mode chosen;
+    try {
+      chosen = Mode.valueOf(mode.strip().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException | NullPointerException e) {
+      throw new IllegalArgumentException("mode must be enforce, shadow or off, not " + mode);
+    }
+    policy.changeMode(chosen);
+    operatorDid("mode set to " + getMode() + " (until the file is reloaded)",
+        Map.of("action", "setMode", "mode", getMode()));
+  }
+
+  @Override
+  public void overrideTier(String caller, String tier, int minutes) {
+    InForce in = policy.current();
+    if (in == null || !in.config().policy().tiers().containsKey(tier)) {
+      throw new IllegalArgumentException("unknown tier " + tier);
+    }
+    long until = until(minutes);
+    policy.override(overrides -> overrides.withTier(caller, tier, until));
+    operatorDid(caller + " is on tier " + tier + " for " + minutes + " min",
+        Map.of("action", "overrideTier", "caller", caller, "tier", tier, "minutes", minutes));
+  }
+
+  @Override
+  public void resetCaller(String caller) {
+    store.resetCaller(caller);
+    operatorDid("buckets of " + caller + " reset", Map.of("action", "resetCaller", "caller", caller));
+  }
+
+  @Override
+  public void scaleRates(double factor, int minutes) {
+    if (!(factor > 0) || factor > 1000) {
+      throw new IllegalArgumentException("factor must be above 0 and at most 1000, not " + factor);
+    }
+    long until = until(minutes);
+    policy.override(overrides -> overrides.withScaling(factor, until));
+    operatorDid("every tier's rate and burst scaled by " + factor + " for " + minutes + " min",
+        Map.of("action", "scaleRates", "factor", factor, "minutes", minutes));
+  }
+
+  @Override
+  public void clearOverrides() {
+    policy.override(overrides -> OperatorOverrides.NONE);
+    operatorDid("all tier overrides and rate scaling cleared", Map.of("action", "clearOverrides"));
+  }
+
+  private long until(int minutes) {
+    if (minutes <= 0) {
+      throw new IllegalArgumentException("minutes must be positive, not " + minutes);
+    }
+    return clock.nanoTime() + TimeUnit.MINUTES.toNanos(minutes);
+  }
+
+  private static String label(Mode mode) {
+    return mode.name().toLowerCase(Locale.ROOT);
+  }
+
+  private void operatorDid(String what, Map<String, Object> data) {
+    AgentLog.info("override: " + what);
+    mbeans.notify(AgentMBeans.OVERRIDE, what, data);
+  }
+}

@@ -1,0 +1,41 @@
+package dev.mcpratelimit.runtime;
+
+import dev.mcpratelimit.identity.ResolvedCaller;
+import dev.mcpratelimit.mcp.Rejection;
+import dev.mcpratelimit.mcp.StatusTool;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the guard decided about one {@code tools/call}: let it run, or answer instead of running
+ * it. Every verdict carries the HTTP headers its response gets (none on stdio or when unlimited).
+ */
+public sealed interface ToolCallVerdict {
+
+  /** Header names and values in a stable order. */
+  List<Map.Entry<String, String>> headers();
+
+  /**
+   * The call runs.
+   *
+   * @param caller who it is charged to, for the limited methods it calls and whatever must be
+   *     released when it ends; {@code null} when nothing was limited
+   */
+  record Proceed(ResolvedCaller caller, List<Map.Entry<String, String>> headers) implements ToolCallVerdict {
+    /** Nothing limited the call: no configuration, no tool name, or an internal error. */
+    public static final Proceed UNLIMITED = new Proceed(null, List.of());
+  }
+
+  /** The call does not run; the advice answers with something else. */
+  sealed interface Instead extends ToolCallVerdict {}
+
+  /**
+   * Refused: rate limited, or not identified where a key is required.
+   *
+   * @param httpStatus the status of the HTTP response (200 leaves the transport's own)
+   */
+  record Reject(Rejection rejection, int httpStatus, List<Map.Entry<String, String>> headers) implements Instead {}
+
+  /** A call of the agent's {@code rate_limit_status}, answered with the caller's report. */
+  record Answer(StatusTool.Report report, List<Map.Entry<String, String>> headers) implements Instead {}
+}

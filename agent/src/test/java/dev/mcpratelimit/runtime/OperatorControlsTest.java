@@ -1,0 +1,94 @@
+package dev.mcpratelimit.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.mcpratelimit.runtime.ToolCallVerdict.Proceed;
+import dev.mcpratelimit.runtime.ToolCallVerdict.Reject;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The operator's JMX surface, on a real runtime: each lever, and refusals that leave no trace. */
+class OperatorControlsTest {
+
+  private static final HttpOrigin CLIENT = new HttpOrigin(null, "203.0.113.9", null);
+  private static final String ANON = "anon:203.0.113.9";
+
+  @TempDir
+  Path dir;
+
+  private static int admitted(TestRuntime test, int attempts) {
+    int admitted = 0;
+    for (int i = 0; i < attempts; i++) {
+      if (test.guard().check("get_track", CLIENT) instanceof Proceed) {
+        admitted++;
+      }
+    }
+    return admitted;
+  }
+
+  @Test
+  void aTierOverrideHoldsForItsMinutesThenEndsByItself() {
+    TestRuntime test = new TestRuntime(dir, "");
+    test.operator().overrideTier(ANON, "basic", 1);
+    assertEquals(1, test.operator().getActiveOverrides());
+    assertEquals(60, admitted(test, 100));
+    test.advance(Duration.ofMinutes(1));
+    test.runtime.housekeeping();
+    assertEquals(0, test.operator().getActiveOverrides());
+    assertEquals(10, admitted(test, 100), "back on free, with its tokens capped at free's burst");
+  }
+
+  @Test
+  void scalingTheRatesTakesEffectAtOnceAndClearingEndsIt() {
+    TestRuntime test = new TestRuntime(dir, "");
+    test.operator().scaleRates(0.5, 10);
+    assertEquals(0.5, test.operator().getRateFactor());
+    assertEquals(5, admitted(test, 20));
+    test.operator().clearOverrides();
+    assertEquals(1.0, test.operator().getRateFactor());
+    assertEquals(0, test.operator().getActiveOverrides());
+    assertEquals(0, admitted(test, 20), "raising the limit gives nobody free tokens");
+    test.advance(Duration.ofSeconds(6));
+    assertEquals(1, admitted(test, 20), "back to 10/min: one token per 6 s");
+  }
+
+  @Test
+  void theModeHoldsUntilTheFileIsReloaded() {
+    TestRuntime test = new TestRuntime(dir, "");
+    test.operator().changeMode("off");
+    assertEquals("off", test.operator().getMode());
+    assertEquals(50, admitted(test, 50));
+    test.write("tier.free.rate=10/min\n");
+    test.runtime.loadConfiguration();
+    assertEquals("enforce", test.operator().getMode());
+    assertEquals(1, test.operator().getReloadCount());
+    assertEquals(10, admitted(test, 50));
+  }
+
+  @Test
+  void resettingACallerGivesItFullBuckets() {
+    TestRuntime test = new TestRuntime(dir, "");
+    assertEquals(10, admitted(test, 20));
+    test.operator().resetCaller(ANON);
+    assertEquals(10, admitted(test, 20));
+  }
+
+  @Test
+  void aRefusedActionChangesNothing() {
+    TestRuntime test = new TestRuntime(dir, "");
+    assertThrows(IllegalArgumentException.class, () -> test.operator().overrideTier(ANON, "platinum", 5));
+    assertThrows(IllegalArgumentException.class, () -> test.operator().overrideTier(ANON, "basic", 0));
+    assertThrows(IllegalArgumentException.class, () -> test.operator().scaleRates(0, 5));
+    assertThrows(IllegalArgumentException.class, () -> test.operator().scaleRates(2, -1));
+    assertThrows(IllegalArgumentException.class, () -> test.operator().changeMode("loud"));
+    assertEquals(0, test.operator().getActiveOverrides());
+    assertEquals(1.0, test.operator().getRateFactor());
+    assertEquals("enforce", test.operator().getMode());
+    assertEquals(10, admitted(test, 20));
+    assertInstanceOf(Reject.class, test.guard().check("get_track", CLIENT));
+  }
+}

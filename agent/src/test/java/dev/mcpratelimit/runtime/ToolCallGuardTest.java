@@ -1,0 +1,157 @@
+package dev.mcpratelimit.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+import dev.mcpratelimit.identity.ApiKeys;
+import dev.mcpratelimit.identity.ResolvedCaller;
+import dev.mcpratelimit.mcp.Rejection;
+import dev.mcpratelimit.runtime.ToolCallVerdict.Answer;
+import dev.mcpratelimit.runtime.ToolCallVerdict.Proceed;
+import dev.mcpratelimit.runtime.ToolCallVerdict.Reject;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The per-call guard, driven through a real runtime with a fake clock. */
+class ToolCallGuardTest {
+
+  private static final String ALICE_KEY = "alice-secret";
+  private static final String CONFIG = """
+      caller.alice.api-key-sha256=%s
+      caller.alice.tier=premium
+      caller.local.tier=basic
+      stdio.caller=local
+      tool.recommend_tracks.cost=5
+      """.formatted(ApiKeys.sha256Hex(ALICE_KEY));
+
+  @TempDir
+  Path dir;
+
+  private static HttpOrigin anonymous() {
+    return new HttpOrigin(null, "203.0.113.9", null);
+  }
+
+  private static HttpOrigin alice() {
+    return new HttpOrigin(ALICE_KEY, "203.0.113.9", null);
+  }
+
+  @Test
+  void aStdioCallIsChargedToTheStdioCallerAndGetsNoHeaders() {
+    ToolCallGuard guard = new TestRuntime(dir, CONFIG).guard();
+    Proceed proceed = assertInstanceOf(Proceed.class, guard.check("get_track", null));
+    assertEquals(new ResolvedCaller("local", "basic", true), proceed.caller());
+    assertEquals(List.of(), proceed.headers());
+  }
+
+  @Test
+  void anHttpCallWithAKnownKeyIsItsCallersAndGetsTheHeadersOfTheBindingBucket() {
+    ToolCallGuard guard = new TestRuntime(dir, CONFIG).guard();
+    Proceed proceed = assertInstanceOf(Proceed.class, guard.check("get_track", alice()));
+    assertEquals(new ResolvedCaller("alice", "premium", true), proceed.caller());
+    assertEquals(List.of(
+        Map.entry("X-RateLimit-Limit", "300"),
+        Map.entry("X-RateLimit-Remaining", "299"),
+        Map.entry("X-RateLimit-Reset", Long.toString(TestRuntime.EPOCH_MILLIS / 1000 + 1)),
+        Map.entry("RateLimit-Policy", "\"premium\";q=300;w=60"),
+        Map.entry("RateLimit", "\"premium\";r=299;t=1")), proceed.headers());
+  }
+
+  @Test
+  void pastTheBurstTheCallIsRejectedWithStatusRetryAfterAndTheJsonRpcError() {
+    TestRuntime test = new TestRuntime(dir, CONFIG);
+    for (int i = 0; i < 10; i++) {
+      assertInstanceOf(Proceed.class, test.guard().check("get_track", anonymous()));
+    }
+    Reject reject = assertInstanceOf(Reject.class, test.guard().check("get_track", anonymous()));
+    assertEquals(429, reject.httpStatus());
+    assertEquals(Rejection.CODE, reject.rejection().code());
+    assertEquals(Map.of("retryAfterSeconds", 6L, "limit", 10L, "remaining", 0L, "tier", "free", "tool", "get_track",
+        "scope", "caller"), reject.rejection().data());
+    assertEquals(Map.entry("Retry-After", "6"), reject.headers().get(reject.headers().size() - 1));
+    assertInstanceOf(Proceed.class, test.guard().check("get_track", alice()), "another caller has its own bucket");
+
+    test.advance(Duration.ofSeconds(6));
+    assertInstanceOf(Proceed.class, test.guard().check("get_track", anonymous()), "one token refilled");
+    assertEquals(1, test.operator().getRejectedTotal());
+    assertEquals(12, test.operator().getAllowedTotal());
+  }
+
+  @Test
+  void aRequiredKeyRefusesAnonymousHttpCallsButNotStdio() {
+    TestRuntime test = new TestRuntime(dir, CONFIG + "identity.require-key=true\n");
+    Reject reject = assertInstanceOf(Reject.class, test.guard().check("get_track", anonymous()));
+    assertEquals(Rejection.UNAUTHORIZED_CODE, reject.rejection().code());
+    assertEquals(401, reject.httpStatus());
+    assertEquals(List.of(), reject.headers(), "not a rate limit: no rate-limit headers");
+    assertInstanceOf(Proceed.class, test.guard().check("get_track", alice()));
+    assertInstanceOf(Proceed.class, test.guard().check("get_track", null));
+
+    test.write(CONFIG + "identity.require-key=true\nreject.http-status=200\n");
+    test.runtime.loadConfiguration();
+    assertEquals(200, assertInstanceOf(Reject.class, test.guard().check("get_track", anonymous())).httpStatus());
+  }
+
+  @Test
+  void theStatusToolIsAnsweredWithTheCallersReportAndCostsNoTierTokens() {
+    TestRuntime test = new TestRuntime(dir, CONFIG);
+    test.guard().check("recommend_tracks", alice());
+    Answer answer = assertInstanceOf(Answer.class, test.guard().check("rate_limit_status", alice()));
+    assertEquals("alice", answer.report().structured().get("caller"));
+    assertEquals("premium", answer.report().structured().get("tier"));
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> buckets = (List<Map<String, Object>>) answer.report().structured().get("buckets");
+    assertEquals(295L, buckets.get(0).get("remaining"), "only recommend_tracks' 5 tokens were taken");
+    assertEquals(Map.entry("X-RateLimit-Limit", "10"), answer.headers().get(0), "the status tool's own bucket binds");
+  }
+
+  @Test
+  void shadowModeLetsEveryCallThroughAndCountsWouldBeRejections() {
+    TestRuntime test = new TestRuntime(dir, CONFIG + "mode=shadow\n");
+    for (int i = 0; i < 15; i++) {
+      assertInstanceOf(Proceed.class, test.guard().check("get_track", anonymous()));
+    }
+    assertEquals(5, test.operator().getShadowRejectedTotal());
+    assertEquals(0, test.operator().getRejectedTotal());
+  }
+
+  @Test
+  void withoutAValidConfigurationNothingIsLimited() {
+    TestRuntime test = new TestRuntime(dir, "mode=loud\n");
+    for (int i = 0; i < 50; i++) {
+      assertSame(Proceed.UNLIMITED, test.guard().check("get_track", anonymous()));
+    }
+    assertEquals("none", test.operator().getMode());
+  }
+
+  @Test
+  void aCallWithoutAToolNameIsLeftToTheSdk() {
+    assertSame(Proceed.UNLIMITED, new TestRuntime(dir, CONFIG).guard().check(null, anonymous()));
+  }
+
+  @Test
+  void anInternalErrorLetsTheCallThroughAndIsCounted() {
+    TestRuntime test = new TestRuntime(dir, CONFIG);
+    InternalErrors errors = new InternalErrors();
+    LivePolicy policy = new LivePolicy(new dev.mcpratelimit.store.InMemoryBucketStore(test.clock, 100), test.clock);
+    policy.apply(dev.mcpratelimit.config.AgentConfig.defaults());
+    ToolCallGuard failing = new ToolCallGuard(policy, decision -> {
+      throw new IllegalStateException("observer broke");
+    }, errors, test.clock, test.epochMillis::get);
+    assertSame(Proceed.UNLIMITED, failing.check("get_track", anonymous()));
+    assertEquals(1, errors.count());
+  }
+
+  @Test
+  void aServersOwnStatusToolIsLimitedLikeAnyOtherTool() {
+    ToolCallGuard guard = new TestRuntime(dir, CONFIG).guard();
+    guard.serverHasOwnStatusTool();
+    Proceed proceed = assertInstanceOf(Proceed.class, guard.check("rate_limit_status", alice()));
+    assertEquals(Map.entry("X-RateLimit-Limit", "10"), proceed.headers().get(0),
+        "the status tool's own limit still applies to a tool of that name");
+  }
+}
