@@ -7,7 +7,6 @@ import java.util.List;
 final class Usage {
 
   static final String JAR = "java -jar mcp-ratelimit-agent.jar";
-  private static final String HELP_SYNOPSIS = "help";
 
   private final List<Command> commands;
 
@@ -15,6 +14,7 @@ final class Usage {
     this.commands = List.copyOf(commands);
   }
 
+  /** Prints every command with what it does, and the exit codes. */
   void print(PrintStream out) {
     out.println("usage: " + JAR + " <command>");
     out.println();
@@ -23,7 +23,7 @@ final class Usage {
     for (Command command : commands) {
       out.printf(row, command.synopsis(), command.summary());
     }
-    out.printf(row, HELP_SYNOPSIS, "prints this help (also --help, -h)");
+    out.printf(row, "help", "prints this help (also --help, -h)");
     out.println();
     out.println("As an agent: java -javaagent:mcp-ratelimit-agent.jar[=FILE] -jar your-mcp-server.jar");
     out.println("Exit codes: 0 done (check: valid), 1 failed (check: invalid), 2 wrong command line.");
