@@ -16,12 +16,28 @@ mvn -B -q -DskipTests package
 AGENT=agent/target/mcp-ratelimit-agent.jar
 SERVER=sample-mcp-server/target/sample-mcp-server.jar
 CONFIG=demo/ratelimit.properties
-LOG=$(mktemp)
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/mcp-ratelimit-demo.XXXXXX")
+LOG=$WORK/server.log
+SERVER_PID=""
+
+# Runs on every exit, also a failed one: stops the server, removes the temp folder, and keeps the
+# script's own exit status (the killed server's 143 from wait is expected, not a failure).
+cleanup() {
+  local status=$?
+  if [ -n "$SERVER_PID" ]; then
+    kill "$SERVER_PID" 2>/dev/null || true
+    wait "$SERVER_PID" 2>/dev/null || true
+  fi
+  rm -rf "$WORK"
+  exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 echo "== starting: java -javaagent:$AGENT=$CONFIG -jar $SERVER --port 0"
 java -javaagent:"$AGENT=$CONFIG" -jar "$SERVER" --port 0 2>"$LOG" &
 SERVER_PID=$!
-trap 'kill $SERVER_PID 2>/dev/null; wait $SERVER_PID 2>/dev/null; rm -f "$LOG"' EXIT
 
 URL=""
 for _ in $(seq 1 150); do

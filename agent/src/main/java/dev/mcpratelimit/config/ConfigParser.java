@@ -98,6 +98,12 @@ public final class ConfigParser {
     return new ConfigParser(file).build(text);
   }
 
+  /** Whether {@code id} may name a caller in {@code caller.<id>.*} keys. */
+  public static boolean isCallerId(String id) {
+    Parsed key = ConfigKeys.parse("caller." + id + ".tier");
+    return key != null && key.kind() == Kind.CALLER_TIER && key.name().equals(id);
+  }
+
   static String describe(IOException e) {
     return e instanceof java.nio.file.NoSuchFileException ? "no such file" : e.getClass().getSimpleName()
         + (e.getMessage() == null ? "" : " " + e.getMessage());

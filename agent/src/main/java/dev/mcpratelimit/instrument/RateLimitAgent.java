@@ -6,16 +6,14 @@ import dev.mcpratelimit.config.MethodTarget;
 import dev.mcpratelimit.runtime.AgentLog;
 import dev.mcpratelimit.runtime.AgentRuntime;
 import dev.mcpratelimit.runtime.AgentVersion;
-import java.io.File;
 import java.lang.instrument.Instrumentation;
 import java.util.stream.Collectors;
-import net.bytebuddy.agent.ByteBuddyAgent;
 import net.bytebuddy.agent.builder.AgentBuilder;
 
 /**
- * Entry points: {@code -javaagent:mcp-ratelimit-agent.jar[=ratelimit.properties]} ({@link #premain}),
- * attaching to a running JVM ({@link #agentmain}), and
- * {@code java -jar mcp-ratelimit-agent.jar attach <pid> [ratelimit.properties]} ({@link #main}).
+ * Entry points: {@code -javaagent:mcp-ratelimit-agent.jar[=ratelimit.properties]} ({@link #premain}) and
+ * attaching to a running JVM ({@link #agentmain}, reached by
+ * {@code java -jar mcp-ratelimit-agent.jar attach <pid> [ratelimit.properties]}).
  */
 public final class RateLimitAgent {
 
@@ -67,22 +65,5 @@ public final class RateLimitAgent {
     return "mcp-ratelimit-agent " + AgentVersion.current() + " started: " + runtime.describe()
         + "; limiting MCP SDK tools/call (sync, async, stateless; stdio and servlet HTTP)"
         + (methods.isEmpty() ? "" : " and methods " + methods);
-  }
-
-  /** {@code attach <pid> [config]}: loads this jar into a running JVM. */
-  public static void main(String[] args) {
-    if (args.length < 2 || args.length > 3 || !args[0].equals("attach")) {
-      System.err.println("usage: java -jar mcp-ratelimit-agent.jar attach <pid> [ratelimit.properties]");
-      System.exit(2);
-    }
-    try {
-      File jar = new File(RateLimitAgent.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-      String config = args.length == 3 ? new File(args[2]).getAbsolutePath() : "";
-      ByteBuddyAgent.attach(jar, args[1], config);
-      System.err.println("attached to " + args[1] + (config.isEmpty() ? " with the built-in defaults" : " with " + config));
-    } catch (Exception e) {
-      System.err.println("could not attach to " + args[1] + ": " + e.getMessage());
-      System.exit(1);
-    }
   }
 }

@@ -61,7 +61,7 @@ class AgentJarIT {
       Attributes main = jar.getManifest().getMainAttributes();
       assertEquals("dev.mcpratelimit.instrument.RateLimitAgent", main.getValue("Premain-Class"));
       assertEquals("dev.mcpratelimit.instrument.RateLimitAgent", main.getValue("Agent-Class"));
-      assertEquals("dev.mcpratelimit.instrument.RateLimitAgent", main.getValue("Main-Class"));
+      assertEquals("dev.mcpratelimit.cli.AgentCommandLine", main.getValue("Main-Class"));
       assertEquals("true", main.getValue("Can-Retransform-Classes"));
       assertTrue(main.getValue("Implementation-Version").startsWith("0."));
     }

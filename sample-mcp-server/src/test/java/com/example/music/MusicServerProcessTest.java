@@ -80,6 +80,31 @@ class MusicServerProcessTest {
         assertTrue(stderr.stream().anyMatch(line -> line.contains("DEBUG")), "expected the debug log on stderr");
     }
 
+    @Test
+    void helpSaysHowToStartItOnStdoutAndExits0() throws Exception {
+        for (String flag : List.of("--help", "-h")) {
+            Process process = new ProcessBuilder(javaCommand(flag)).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            String stdout = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(process.waitFor(20, TimeUnit.SECONDS), "--help must not start a server");
+            assertEquals(0, process.exitValue(), stdout);
+            assertEquals(MusicServer.USAGE, stdout);
+            for (String option : List.of("--stdio", "--host HOST", "--port PORT", "http://HOST:PORT/mcp", "default 8080")) {
+                assertTrue(stdout.contains(option), flag + " must mention " + option + ":\n" + stdout);
+            }
+        }
+    }
+
+    @Test
+    void anUnknownArgumentIsNamedWithTheHelpOnStderrAndExits2() throws Exception {
+        Process process = new ProcessBuilder(javaCommand("--prot", "8080")).start();
+        String stdout = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String stderr = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(20, TimeUnit.SECONDS));
+        assertEquals(2, process.exitValue());
+        assertEquals("", stdout);
+        assertEquals("unknown argument: --prot\n" + MusicServer.USAGE, stderr.replace(System.lineSeparator(), "\n"));
+    }
+
     private static McpSyncClient syncClient(McpClientTransport transport) {
         return McpClient.sync(transport)
                 .requestTimeout(Duration.ofSeconds(10))
