@@ -84,16 +84,19 @@ public final class Gate {
    * headers and status.
    *
    * @param params the request's params: a map with {@code name}, or the SDK's request record
+   * @param tools the server's tool specifications (its {@code tools} field)
    * @return {@code null} to let the call run, else what to answer instead
    */
-  public static ToolCallVerdict.Instead beforeToolCall(Object params) {
+  public static ToolCallVerdict.Instead beforeToolCall(Object params, Iterable<?> tools) {
     AgentRuntime runtime = AgentRuntime.current();
     if (runtime == null) {
       return null;
     }
     try {
       HttpRequest http = CallContext.http();
-      ToolCallVerdict verdict = runtime.toolCalls().check(toolName(params), http == null ? null : http.origin);
+      String name = toolName(params);
+      ToolCallVerdict verdict = runtime.toolCalls().check(name, name != null && serverHas(tools, name, runtime),
+          http == null ? null : http.origin);
       if (http != null) {
         respond(http, verdict);
       }
@@ -107,6 +110,16 @@ public final class Gate {
     } catch (Throwable e) {
       runtime.errors().record("tools/call", e);
       return null;
+    }
+  }
+
+  /** Whether the server has the tool; if its list cannot be read, the name is believed (and bounded). */
+  private static boolean serverHas(Iterable<?> tools, String name, AgentRuntime runtime) {
+    try {
+      return ServerTools.contains(tools, name);
+    } catch (Throwable e) {
+      runtime.errors().record("server tool list", e);
+      return true;
     }
   }
 

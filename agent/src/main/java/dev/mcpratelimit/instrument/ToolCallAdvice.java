@@ -19,8 +19,9 @@ public final class ToolCallAdvice {
   private ToolCallAdvice() {}
 
   @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class, suppress = Throwable.class)
-  public static ToolCallVerdict.Instead enter(@Advice.Argument(1) Object params) {
-    return Gate.beforeToolCall(params);
+  public static ToolCallVerdict.Instead enter(@Advice.Argument(1) Object params,
+      @Advice.FieldValue("tools") Iterable<?> tools) {
+    return Gate.beforeToolCall(params, tools);
   }
 
   @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)

@@ -51,6 +51,8 @@ public final class StatusTool {
         "properties", Map.of(
             "caller", Map.of("type", "string"),
             "tier", Map.of("type", "string"),
+            "limitsInForce", Map.of("type", "boolean",
+                "description", "false while the agent has no valid configuration: nothing is limited"),
             "buckets", Map.of("type", "array", "items", bucket)),
         "required", List.of("caller", "tier", "buckets"));
   }
@@ -79,7 +81,14 @@ public final class StatusTool {
     Map<String, Object> structured = new TreeMap<>();
     structured.put("caller", caller.id());
     structured.put("tier", caller.tier());
+    structured.put("limitsInForce", true);
     structured.put("buckets", entries);
     return new Report(structured, text.substring(0, text.length() - 1));
+  }
+
+  /** The answer while no valid configuration is in force: nobody is limited. */
+  public static Report noLimits() {
+    return new Report(Map.of("caller", "", "tier", "", "limitsInForce", false, "buckets", List.of()),
+        "no rate limits are in force (the agent has no valid configuration)");
   }
 }

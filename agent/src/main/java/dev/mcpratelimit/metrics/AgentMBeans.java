@@ -41,7 +41,8 @@ public final class AgentMBeans {
   /** A changed, valid configuration file was put in force. */
   public static final String RELOAD = "dev.mcpratelimit.config.reload";
 
-  private static final Pattern UNSAFE = Pattern.compile("[^A-Za-z0-9_.-]");
+  /** Parentheses stay, for the tool label {@code (unknown)}; neither ObjectNames nor the exporter mind them. */
+  private static final Pattern UNSAFE = Pattern.compile("[^A-Za-z0-9_.()-]");
 
   private final MBeanServer server;
   private final NotificationBroadcasterSupport emitter = new NotificationBroadcasterSupport(

@@ -25,6 +25,14 @@ import java.util.function.LongSupplier;
  */
 public final class ToolCallGuard {
 
+  /**
+   * What a call of a tool the server does not have is counted as: names come from clients, so
+   * no invented name ever gets state, a log line or an answer of its own.
+   */
+  public static final String UNKNOWN_TOOL = "(unknown)";
+  /** Longer names are unknown whatever the server says (MCP tool names are at most 128 characters). */
+  static final int MAX_TOOL_NAME = 128;
+
   private final LivePolicy policy;
   private final DecisionObserver observers;
   private final InternalErrors errors;
@@ -43,14 +51,22 @@ public final class ToolCallGuard {
   }
 
   /**
-   * @param tool the called tool's name, {@code null} if the request has none (the SDK answers it)
+   * @param name the called tool's name, {@code null} if the request has none (the SDK answers it)
+   * @param serverHasIt whether the server has a tool of that name (an unknown one is charged to
+   *     the caller's tier bucket under {@link #UNKNOWN_TOOL})
    * @param http where an HTTP request came from, {@code null} for stdio
    */
-  public ToolCallVerdict check(String tool, HttpOrigin http) {
+  public ToolCallVerdict check(String name, boolean serverHasIt, HttpOrigin http) {
     try {
-      InForce in = policy.current();
-      if (in == null || tool == null) {
+      if (name == null) {
         return Proceed.UNLIMITED;
+      }
+      String tool = serverHasIt && name.length() <= MAX_TOOL_NAME ? name : UNKNOWN_TOOL;
+      boolean status = !ownStatusTool && tool.equals(StatusTool.NAME);
+      InForce in = policy.current();
+      if (in == null) {
+        // The agent's own tool always answers, even when it has nothing to say.
+        return status ? new Answer(StatusTool.noLimits(), List.of()) : Proceed.UNLIMITED;
       }
       ResolvedCaller caller = in.withOverrides(http == null ? in.callers().local()
           : in.callers().http(http.credential(), http.peer(), http.forwardedFor()), clock.nanoTime());
@@ -60,7 +76,6 @@ public final class ToolCallGuard {
             in.config().rejectHttpStatus() == 200 ? 200 : 401, List.of());
       }
       RateLimiter limiter = in.limiter();
-      boolean status = !ownStatusTool && tool.equals(StatusTool.NAME);
       // Looking at one's limits never costs tier tokens; the status tool has its own small bucket.
       Decision decision = status
           ? limiter.decideWithinCall(caller.id(), caller.tier(), tool)

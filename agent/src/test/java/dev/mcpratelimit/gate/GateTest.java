@@ -40,9 +40,22 @@ class GateTest {
     assertNull(Gate.joined(null));
   }
 
+  public record Tool(String name) {}
+
+  public record ToolSpecification(Tool tool) {}
+
+  @Test
+  void findsAToolByNameInTheServersSpecifications() throws Throwable {
+    List<ToolSpecification> tools = List.of(new ToolSpecification(new Tool("get_track")),
+        new ToolSpecification(new Tool("search_tracks")));
+    assertEquals(true, ServerTools.contains(tools, "search_tracks"));
+    assertEquals(false, ServerTools.contains(tools, "invented"));
+    assertEquals(false, ServerTools.contains(List.of(), "get_track"));
+  }
+
   @Test
   void withoutARunningAgentEverythingPasses() {
-    assertNull(Gate.beforeToolCall(Map.of("name", "get_track")));
+    assertNull(Gate.beforeToolCall(Map.of("name", "get_track"), List.of()));
     Gate.beforeLimitedMethod(String.class, "length");
   }
 }

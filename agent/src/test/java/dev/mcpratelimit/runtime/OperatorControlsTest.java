@@ -23,7 +23,7 @@ class OperatorControlsTest {
   private static int admitted(TestRuntime test, int attempts) {
     int admitted = 0;
     for (int i = 0; i < attempts; i++) {
-      if (test.guard().check("get_track", CLIENT) instanceof Proceed) {
+      if (test.guard().check("get_track", true, CLIENT) instanceof Proceed) {
         admitted++;
       }
     }
@@ -89,6 +89,6 @@ class OperatorControlsTest {
     assertEquals(1.0, test.operator().getRateFactor());
     assertEquals("enforce", test.operator().getMode());
     assertEquals(10, admitted(test, 20));
-    assertInstanceOf(Reject.class, test.guard().check("get_track", CLIENT));
+    assertInstanceOf(Reject.class, test.guard().check("get_track", true, CLIENT));
   }
 }

@@ -43,7 +43,7 @@ class ToolCallGuardTest {
   @Test
   void aStdioCallIsChargedToTheStdioCallerAndGetsNoHeaders() {
     ToolCallGuard guard = new TestRuntime(dir, CONFIG).guard();
-    Proceed proceed = assertInstanceOf(Proceed.class, guard.check("get_track", null));
+    Proceed proceed = assertInstanceOf(Proceed.class, guard.check("get_track", true, null));
     assertEquals(new ResolvedCaller("local", "basic", true), proceed.caller());
     assertEquals(List.of(), proceed.headers());
   }
@@ -51,7 +51,7 @@ class ToolCallGuardTest {
   @Test
   void anHttpCallWithAKnownKeyIsItsCallersAndGetsTheHeadersOfTheBindingBucket() {
     ToolCallGuard guard = new TestRuntime(dir, CONFIG).guard();
-    Proceed proceed = assertInstanceOf(Proceed.class, guard.check("get_track", alice()));
+    Proceed proceed = assertInstanceOf(Proceed.class, guard.check("get_track", true, alice()));
     assertEquals(new ResolvedCaller("alice", "premium", true), proceed.caller());
     assertEquals(List.of(
         Map.entry("X-RateLimit-Limit", "300"),
@@ -65,18 +65,18 @@ class ToolCallGuardTest {
   void pastTheBurstTheCallIsRejectedWithStatusRetryAfterAndTheJsonRpcError() {
     TestRuntime test = new TestRuntime(dir, CONFIG);
     for (int i = 0; i < 10; i++) {
-      assertInstanceOf(Proceed.class, test.guard().check("get_track", anonymous()));
+      assertInstanceOf(Proceed.class, test.guard().check("get_track", true, anonymous()));
     }
-    Reject reject = assertInstanceOf(Reject.class, test.guard().check("get_track", anonymous()));
+    Reject reject = assertInstanceOf(Reject.class, test.guard().check("get_track", true, anonymous()));
     assertEquals(429, reject.httpStatus());
     assertEquals(Rejection.CODE, reject.rejection().code());
     assertEquals(Map.of("retryAfterSeconds", 6L, "limit", 10L, "remaining", 0L, "tier", "free", "tool", "get_track",
         "scope", "caller"), reject.rejection().data());
     assertEquals(Map.entry("Retry-After", "6"), reject.headers().get(reject.headers().size() - 1));
-    assertInstanceOf(Proceed.class, test.guard().check("get_track", alice()), "another caller has its own bucket");
+    assertInstanceOf(Proceed.class, test.guard().check("get_track", true, alice()), "another caller has its own bucket");
 
     test.advance(Duration.ofSeconds(6));
-    assertInstanceOf(Proceed.class, test.guard().check("get_track", anonymous()), "one token refilled");
+    assertInstanceOf(Proceed.class, test.guard().check("get_track", true, anonymous()), "one token refilled");
     assertEquals(1, test.operator().getRejectedTotal());
     assertEquals(12, test.operator().getAllowedTotal());
   }
@@ -84,23 +84,23 @@ class ToolCallGuardTest {
   @Test
   void aRequiredKeyRefusesAnonymousHttpCallsButNotStdio() {
     TestRuntime test = new TestRuntime(dir, CONFIG + "identity.require-key=true\n");
-    Reject reject = assertInstanceOf(Reject.class, test.guard().check("get_track", anonymous()));
+    Reject reject = assertInstanceOf(Reject.class, test.guard().check("get_track", true, anonymous()));
     assertEquals(Rejection.UNAUTHORIZED_CODE, reject.rejection().code());
     assertEquals(401, reject.httpStatus());
     assertEquals(List.of(), reject.headers(), "not a rate limit: no rate-limit headers");
-    assertInstanceOf(Proceed.class, test.guard().check("get_track", alice()));
-    assertInstanceOf(Proceed.class, test.guard().check("get_track", null));
+    assertInstanceOf(Proceed.class, test.guard().check("get_track", true, alice()));
+    assertInstanceOf(Proceed.class, test.guard().check("get_track", true, null));
 
     test.write(CONFIG + "identity.require-key=true\nreject.http-status=200\n");
     test.runtime.loadConfiguration();
-    assertEquals(200, assertInstanceOf(Reject.class, test.guard().check("get_track", anonymous())).httpStatus());
+    assertEquals(200, assertInstanceOf(Reject.class, test.guard().check("get_track", true, anonymous())).httpStatus());
   }
 
   @Test
   void theStatusToolIsAnsweredWithTheCallersReportAndCostsNoTierTokens() {
     TestRuntime test = new TestRuntime(dir, CONFIG);
-    test.guard().check("recommend_tracks", alice());
-    Answer answer = assertInstanceOf(Answer.class, test.guard().check("rate_limit_status", alice()));
+    test.guard().check("recommend_tracks", true, alice());
+    Answer answer = assertInstanceOf(Answer.class, test.guard().check("rate_limit_status", true, alice()));
     assertEquals("alice", answer.report().structured().get("caller"));
     assertEquals("premium", answer.report().structured().get("tier"));
     @SuppressWarnings("unchecked")
@@ -113,7 +113,7 @@ class ToolCallGuardTest {
   void shadowModeLetsEveryCallThroughAndCountsWouldBeRejections() {
     TestRuntime test = new TestRuntime(dir, CONFIG + "mode=shadow\n");
     for (int i = 0; i < 15; i++) {
-      assertInstanceOf(Proceed.class, test.guard().check("get_track", anonymous()));
+      assertInstanceOf(Proceed.class, test.guard().check("get_track", true, anonymous()));
     }
     assertEquals(5, test.operator().getShadowRejectedTotal());
     assertEquals(0, test.operator().getRejectedTotal());
@@ -123,14 +123,39 @@ class ToolCallGuardTest {
   void withoutAValidConfigurationNothingIsLimited() {
     TestRuntime test = new TestRuntime(dir, "mode=loud\n");
     for (int i = 0; i < 50; i++) {
-      assertSame(Proceed.UNLIMITED, test.guard().check("get_track", anonymous()));
+      assertSame(Proceed.UNLIMITED, test.guard().check("get_track", true, anonymous()));
     }
     assertEquals("none", test.operator().getMode());
   }
 
   @Test
+  void withoutAValidConfigurationTheStatusToolStillAnswers() {
+    ToolCallGuard guard = new TestRuntime(dir, "mode=loud\n").guard();
+    Answer answer = assertInstanceOf(Answer.class, guard.check("rate_limit_status", true, anonymous()));
+    assertEquals(false, answer.report().structured().get("limitsInForce"));
+    assertEquals(List.of(), answer.headers());
+  }
+
+  @Test
+  void aToolTheServerDoesNotHaveIsChargedToTheTierBucketUnderOneLabel() {
+    TestRuntime test = new TestRuntime(dir, CONFIG);
+    String invented = "x".repeat(1 << 20);
+    for (int i = 0; i < 5; i++) {
+      assertInstanceOf(Proceed.class, test.guard().check(invented + i, false, anonymous()));
+    }
+    for (int i = 0; i < 5; i++) {
+      assertInstanceOf(Proceed.class, test.guard().check("get_track", true, anonymous()));
+    }
+    Reject reject = assertInstanceOf(Reject.class, test.guard().check(invented, false, anonymous()));
+    assertEquals(ToolCallGuard.UNKNOWN_TOOL, reject.rejection().data().get("tool"), "the name is never echoed");
+    assertEquals(true, reject.rejection().message().length() < 200);
+    assertEquals(Reject.class, test.guard().check("y".repeat(129), true, anonymous()).getClass(),
+        "a name longer than MCP allows is unknown whatever the server says");
+  }
+
+  @Test
   void aCallWithoutAToolNameIsLeftToTheSdk() {
-    assertSame(Proceed.UNLIMITED, new TestRuntime(dir, CONFIG).guard().check(null, anonymous()));
+    assertSame(Proceed.UNLIMITED, new TestRuntime(dir, CONFIG).guard().check(null, false, anonymous()));
   }
 
   @Test
@@ -142,7 +167,7 @@ class ToolCallGuardTest {
     ToolCallGuard failing = new ToolCallGuard(policy, decision -> {
       throw new IllegalStateException("observer broke");
     }, errors, test.clock, test.epochMillis::get);
-    assertSame(Proceed.UNLIMITED, failing.check("get_track", anonymous()));
+    assertSame(Proceed.UNLIMITED, failing.check("get_track", true, anonymous()));
     assertEquals(1, errors.count());
   }
 
@@ -150,7 +175,7 @@ class ToolCallGuardTest {
   void aServersOwnStatusToolIsLimitedLikeAnyOtherTool() {
     ToolCallGuard guard = new TestRuntime(dir, CONFIG).guard();
     guard.serverHasOwnStatusTool();
-    Proceed proceed = assertInstanceOf(Proceed.class, guard.check("rate_limit_status", alice()));
+    Proceed proceed = assertInstanceOf(Proceed.class, guard.check("rate_limit_status", true, alice()));
     assertEquals(Map.entry("X-RateLimit-Limit", "10"), proceed.headers().get(0),
         "the status tool's own limit still applies to a tool of that name");
   }

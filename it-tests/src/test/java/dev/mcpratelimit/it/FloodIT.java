@@ -4,7 +4,6 @@ import static dev.mcpratelimit.it.Calls.TRACK;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.sun.tools.attach.VirtualMachine;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
@@ -26,10 +25,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.management.MBeanServerConnection;
 import javax.management.ObjectName;
-import javax.management.openmbean.CompositeData;
 import javax.management.remote.JMXConnector;
-import javax.management.remote.JMXConnectorFactory;
-import javax.management.remote.JMXServiceURL;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -83,7 +79,7 @@ class FloodIT {
     try (ForkedServer server = ForkedServer.sampleServer().agent(config).jvmOption("-Xmx256m").start();
          McpSyncClient premium = McpClients.http(server, PREMIUM_KEY);
          AutoCloseable closeFlooders = () -> flooders.forEach(McpSyncClient::close); // before the server stops
-         JMXConnector jmx = JMXConnectorFactory.connect(new JMXServiceURL(localManagementAgent(server.pid())))) {
+         JMXConnector jmx = RemoteJvm.connect(server.pid())) {
       server.assertAgentStarted("enforce");
       MBeanServerConnection mbeans = jmx.getMBeanServerConnection();
 
@@ -100,11 +96,11 @@ class FloodIT {
       Future<?> premiumRun = pool.submit(premiumCaller);
       assertTrue(premiumCaller.started.await(30, TimeUnit.SECONDS), "the premium caller's first call");
 
-      long heapBefore = usedHeapAfterGc(mbeans);
+      long heapBefore = RemoteJvm.usedHeapAfterGc(mbeans);
       flood.run(pool, flooders, FREE_BURST + FIRST_PHASE_REJECTIONS);
-      long heapAfterFirst = usedHeapAfterGc(mbeans);
+      long heapAfterFirst = RemoteJvm.usedHeapAfterGc(mbeans);
       flood.run(pool, flooders, SECOND_PHASE_REJECTIONS);
-      long heapAfterSecond = usedHeapAfterGc(mbeans);
+      long heapAfterSecond = RemoteJvm.usedHeapAfterGc(mbeans);
 
       premiumCaller.stop.set(true);
       premiumRun.get(30, TimeUnit.SECONDS);
@@ -291,25 +287,6 @@ class FloodIT {
         }
       }
       return new LogCount(logged, summaries, summarized);
-    }
-  }
-
-  /** Heap used after two full collections in the server JVM, read through its platform MXBean. */
-  private static long usedHeapAfterGc(MBeanServerConnection mbeans) throws Exception {
-    ObjectName memory = new ObjectName("java.lang:type=Memory");
-    mbeans.invoke(memory, "gc", new Object[0], new String[0]);
-    mbeans.invoke(memory, "gc", new Object[0], new String[0]);
-    CompositeData heap = (CompositeData) mbeans.getAttribute(memory, "HeapMemoryUsage");
-    return (Long) heap.get("used");
-  }
-
-  /** The JVM's local JMX connector, as jconsole finds it. */
-  private static String localManagementAgent(long pid) throws Exception {
-    VirtualMachine vm = VirtualMachine.attach(String.valueOf(pid));
-    try {
-      return vm.startLocalManagementAgent();
-    } finally {
-      vm.detach();
     }
   }
 }
