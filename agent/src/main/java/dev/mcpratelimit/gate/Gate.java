@@ -158,8 +158,12 @@ public final class Gate {
 
   // ---- sync tool handlers, which the SDK runs on a worker thread ----
 
+  /** Only limited methods need the caller on the worker thread; without any, binding costs for nothing. */
   public static void bindToolRequest(Object request) {
-    CallContext.bind(request);
+    AgentRuntime runtime = AgentRuntime.current();
+    if (runtime != null && runtime.methodCalls().anyConfigured()) {
+      CallContext.bind(request);
+    }
   }
 
   public static void toolHandlerStarted(Object request) {

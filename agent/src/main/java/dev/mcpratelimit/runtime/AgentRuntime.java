@@ -48,6 +48,7 @@ public final class AgentRuntime {
   private final MethodGuard methodCalls;
   private final OperatorControls operator;
   private final ConfigWatcher watcher;
+  private final EvictionWarning evictions;
   private final Consumer<AgentConfig> onConfig;
 
   /**
@@ -71,6 +72,7 @@ public final class AgentRuntime {
     this.methodCalls = new MethodGuard(policy, observers, errors);
     this.watcher = file == null ? null : new ConfigWatcher(file, clock, this::apply, AgentLog::warning);
     this.operator = new OperatorControls(policy, store, usage, errors, watcher, mbeans, clock);
+    this.evictions = new EvictionWarning(clock, store::forgivenEvictions, this::maxBuckets, AgentLog::warning);
   }
 
   /** The running agent, or {@code null} before it started (advice then lets everything through). */
@@ -161,6 +163,7 @@ public final class AgentRuntime {
         mbeans.notify(AgentMBeans.OVERRIDE, line, Map.of("action", "expired"));
       }
       rejectionLog.flush();
+      evictions.check();
     } catch (RuntimeException e) {
       errors.record("housekeeping", e);
     }
@@ -199,10 +202,13 @@ public final class AgentRuntime {
 
   /** For the start line: which configuration, mode and store are in force. */
   public String describe() {
-    InForce in = policy.current();
-    long maxBuckets = (in == null ? AgentConfig.defaults() : in.config()).maxBuckets();
     return "config " + (watcher == null ? "built-in defaults" : watcher.file()) + ", mode " + operator.getMode()
-        + ", store memory (at most " + maxBuckets + " buckets)";
+        + ", store memory (at most " + maxBuckets() + " buckets)";
+  }
+
+  private long maxBuckets() {
+    InForce in = policy.current();
+    return (in == null ? AgentConfig.defaults() : in.config()).maxBuckets();
   }
 
   /** The configured plain methods in force. */

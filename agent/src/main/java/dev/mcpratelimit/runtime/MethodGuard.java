@@ -24,6 +24,12 @@ public final class MethodGuard {
     this.errors = errors;
   }
 
+  /** Whether the configuration in force limits any plain method. */
+  public boolean anyConfigured() {
+    InForce in = policy.current();
+    return in != null && !in.methodNames().isEmpty();
+  }
+
   /**
    * Charges one call: inside an MCP call to that call's caller, which already paid its tier
    * bucket, so only the method's own buckets apply; outside any call to the anonymous caller,
