@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import dev.mcpratelimit.config.AgentConfig;
 import dev.mcpratelimit.config.ConfigParser;
 import dev.mcpratelimit.identity.ApiKeys;
+import dev.mcpratelimit.identity.CallerResolver;
 import dev.mcpratelimit.identity.ResolvedCaller;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -34,7 +35,7 @@ class HashCommandTest {
   @Test
   void theAgentKnowsTheCallerByTheKeyFromTheLineItPrints() throws Exception {
     AgentConfig config = ConfigParser.parse(null, hash("s3cret-key\n") + "caller.alice.tier=basic\n");
-    assertEquals(new ResolvedCaller("alice", "basic", true), config.identity().http("s3cret-key", "127.0.0.1", null));
+    assertEquals(new ResolvedCaller("alice", "basic", true), new CallerResolver(config.identity()).http("s3cret-key", "127.0.0.1", null));
   }
 
   @Test
