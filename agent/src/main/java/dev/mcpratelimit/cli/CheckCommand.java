@@ -1,14 +1,16 @@
 package dev.mcpratelimit.cli;
 
-import dev.mcpratelimit.config.ConfigParser;
-import dev.mcpratelimit.config.ConfigProblem;
+import dev.mcpratelimit.config.AgentConfig;
+import dev.mcpratelimit.config.ConfigFile;
 import dev.mcpratelimit.config.InvalidConfigException;
+import dev.mcpratelimit.config.ProblemReport;
 import java.nio.file.Path;
 import java.util.List;
 
 /**
- * {@code check FILE}: validates a configuration file without starting a JVM with the agent. Prints
- * each problem on one line, exactly as the agent reports it at start, then whether the file is valid.
+ * {@code check FILE}: validates a configuration file without starting a JVM with the agent. Reads
+ * it as the agent does and prints its problems (or warnings) exactly as the agent reports them at
+ * start, then whether the file is valid.
  */
 final class CheckCommand implements Command {
 
@@ -19,7 +21,7 @@ final class CheckCommand implements Command {
 
   @Override
   public String summary() {
-    return "checks a configuration file; prints each problem on one line (exit 0 valid, 1 invalid)";
+    return "checks a configuration file; prints each problem or warning on one line (exit 0 valid, 1 invalid)";
   }
 
   @Override
@@ -30,13 +32,14 @@ final class CheckCommand implements Command {
     // The same path as the agent would be given, so problems name the file the same way.
     Path file = Path.of(args.get(0));
     try {
-      ConfigParser.load(file);
-      console.out().println(file + ": valid");
+      AgentConfig config = ConfigFile.load(file);
+      ProblemReport.lines(config.warnings(), "warnings").forEach(console.out()::println);
+      console.out().println(file + ": valid" + (config.warnings().isEmpty() ? ""
+          : ", " + ProblemReport.count(config.warnings().size(), "warning")));
       return ExitCode.OK;
     } catch (InvalidConfigException e) {
-      List<ConfigProblem> problems = e.problems();
-      problems.forEach(console.out()::println);
-      console.out().println(file + ": invalid, " + problems.size() + (problems.size() == 1 ? " problem" : " problems"));
+      ProblemReport.lines(e.problems(), "problems").forEach(console.out()::println);
+      console.out().println(file + ": invalid, " + ProblemReport.count(e.problems().size(), "problem"));
       return ExitCode.FAILED;
     }
   }

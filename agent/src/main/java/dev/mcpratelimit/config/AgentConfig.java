@@ -1,9 +1,15 @@
 package dev.mcpratelimit.config;
 
+import dev.mcpratelimit.core.BucketLimit;
 import dev.mcpratelimit.core.Policy;
+import dev.mcpratelimit.core.Rate;
+import dev.mcpratelimit.core.ToolPolicy;
 import dev.mcpratelimit.identity.IdentitySettings;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * A whole, validated configuration: the limiting policy plus everything the agent around it needs.
@@ -12,6 +18,8 @@ import java.util.List;
  * @param source the file it came from, or {@code null} for the built-in defaults
  * @param policy the file's limits, before the agent adds its status tool and operators their overrides
  * @param identity how callers are told apart
+ * @param warnings what is legal but odd in the file (a tool some tier can never call), reported
+ *     when the file is put in force
  */
 public record AgentConfig(
     Path source,
@@ -20,7 +28,13 @@ public record AgentConfig(
     List<MethodTarget> methods,
     int rejectHttpStatus,
     long maxBuckets,
-    Violations violations) {
+    Violations violations,
+    List<ConfigProblem> warnings) {
+
+  /** The agent's own tool; it is never charged to the caller's tier bucket. */
+  public static final String STATUS_TOOL = "rate_limit_status";
+  /** The status tool's per-caller limit on every tier the file gives none: looking is cheap, flooding is refused. */
+  public static final BucketLimit STATUS_TOOL_LIMIT = new BucketLimit(10, Rate.perMinute(30));
 
   /**
    * When a caller counts as a persistent violator: more than {@code threshold} rejections within
@@ -28,8 +42,23 @@ public record AgentConfig(
    */
   public record Violations(long windowSeconds, long threshold, int top) {}
 
+  /**
+   * The status tool as it is charged: the file's cost, global limit and denied tiers, and its own
+   * limit on every tier the file gives none ({@link #STATUS_TOOL_LIMIT}).
+   *
+   * @param configured the file's {@code tool.rate_limit_status.*} settings, {@code null} if none
+   */
+  public static ToolPolicy statusTool(ToolPolicy configured, Set<String> tiers) {
+    Map<String, BucketLimit> limits = new HashMap<>(configured == null ? Map.of() : configured.tierLimits());
+    tiers.forEach(tier -> limits.putIfAbsent(tier, STATUS_TOOL_LIMIT));
+    return configured == null
+        ? new ToolPolicy(STATUS_TOOL, 1, limits, null)
+        : new ToolPolicy(STATUS_TOOL, configured.cost(), limits, configured.global(), configured.deniedTiers());
+  }
+
   public AgentConfig {
     methods = List.copyOf(methods);
+    warnings = List.copyOf(warnings);
   }
 
   /** What the agent runs with when no file is given. */

@@ -21,6 +21,7 @@ final class ConfigKeys {
     TOOL_COST("tool.*.cost"),
     TOOL_TIER_RATE("tool.*.tier.*.rate"),
     TOOL_TIER_BURST("tool.*.tier.*.burst"),
+    TOOL_TIER_ALLOWED("tool.*.tier.*.allowed"),
     TOOL_GLOBAL_RATE("tool.*.global.rate"),
     TOOL_GLOBAL_BURST("tool.*.global.burst"),
     METHOD_TARGET("method.*.target"),
@@ -50,6 +51,9 @@ final class ConfigKeys {
     }
   }
 
+  /** No known key is longer; matching or suggesting for a longer one would only cost time. */
+  static final int MAX_KEY_LENGTH = 256;
+
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]+");
   private static final Pattern TOOL_NAME = Pattern.compile("[A-Za-z0-9_.-]+");
 
@@ -57,6 +61,9 @@ final class ConfigKeys {
 
   /** The kind of {@code key}, or {@code null} if it is not a key this agent knows. */
   static Parsed parse(String key) {
+    if (key.length() > MAX_KEY_LENGTH) {
+      return null;
+    }
     for (Kind kind : Kind.values()) {
       Matcher m = kind.pattern.matcher(key);
       if (m.matches() && namesValid(kind, m)) {
@@ -78,6 +85,42 @@ final class ConfigKeys {
       }
     }
     return true;
+  }
+
+  /**
+   * Why {@code key} (not a known key) is unknown, for the operator: a character no key may hold
+   * (which makes it look like a known key when it is not), too long, or the nearest known key.
+   *
+   * @param column the 1-based column where the key starts on its line
+   * @param suggest whether to look for the nearest known key (an edit distance per kind of key)
+   */
+  static String unknown(String key, int column, boolean suggest) {
+    for (int i = 0, at = column; i < key.length(); at++) {
+      int c = key.codePointAt(i);
+      if (c <= 0x20 || c >= 0x7f) {
+        return "unknown key: " + characterKind(c) + " U+" + String.format("%04X", c) + " at column " + at;
+      }
+      i += Character.charCount(c);
+    }
+    if (key.length() > MAX_KEY_LENGTH) {
+      return "unknown key: longer than any key (" + key.length() + " characters, at most " + MAX_KEY_LENGTH + ")";
+    }
+    String suggestion = suggest ? suggest(key) : null;
+    if (key.equals(suggestion)) {
+      // The key has the shape of a known one: a name in it is what is wrong.
+      return "unknown key: names may hold only letters, digits, '_' and '-' (tool and method names also '.')";
+    }
+    return "unknown key" + (suggestion == null ? "" : " (did you mean " + suggestion + "?)");
+  }
+
+  private static String characterKind(int c) {
+    if (Character.isWhitespace(c) || Character.isSpaceChar(c)) {
+      return "whitespace";
+    }
+    if (Character.isISOControl(c)) {
+      return "control character";
+    }
+    return Character.getType(c) == Character.FORMAT ? "invisible character" : "non-ASCII character";
   }
 
   /** The known key nearest to {@code key} by edit distance, or {@code null} if none is close. */

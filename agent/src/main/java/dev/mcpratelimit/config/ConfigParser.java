@@ -13,9 +13,6 @@ import dev.mcpratelimit.identity.ApiKeys;
 import dev.mcpratelimit.identity.Caller;
 import dev.mcpratelimit.identity.IdentitySettings;
 import dev.mcpratelimit.identity.TrustedProxies;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -24,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
@@ -48,6 +46,8 @@ public final class ConfigParser {
 
   private final Path file;
   private final List<ConfigProblem> problems = new ArrayList<>();
+  private final List<ConfigProblem> warnings = new ArrayList<>();
+  private int unknownKeys;
   /** Entries by kind, in file order. */
   private final Map<Kind, List<Keyed>> byKind = new HashMap<>();
 
@@ -82,17 +82,6 @@ public final class ConfigParser {
     this.file = file;
   }
 
-  /** Reads and parses {@code file}. */
-  public static AgentConfig load(Path file) throws InvalidConfigException {
-    String text;
-    try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new InvalidConfigException(List.of(new ConfigProblem(file, 0, null, "cannot read: " + describe(e))));
-    }
-    return parse(file, text);
-  }
-
   /** Parses {@code text}, which came from {@code file} ({@code null} for the built-in defaults). */
   public static AgentConfig parse(Path file, String text) throws InvalidConfigException {
     return new ConfigParser(file).build(text);
@@ -104,11 +93,6 @@ public final class ConfigParser {
     return key != null && key.kind() == Kind.CALLER_TIER && key.name().equals(id);
   }
 
-  static String describe(IOException e) {
-    return e instanceof java.nio.file.NoSuchFileException ? "no such file" : e.getClass().getSimpleName()
-        + (e.getMessage() == null ? "" : " " + e.getMessage());
-  }
-
   private AgentConfig build(String text) throws InvalidConfigException {
     for (Entry entry : PropertiesFile.parse(file, text, problems)) {
       classify(entry);
@@ -118,13 +102,14 @@ public final class ConfigParser {
     List<Caller> callers = callers(tiers, defaultTier);
     String stdioCaller = single(Kind.STDIO_CALLER, null, value -> {
       if (callers.stream().noneMatch(caller -> caller.id().equals(value))) {
-        throw new BadValue("unknown caller \"" + value + "\"; define caller." + value + ".tier first");
+        throw new BadValue("unknown caller " + ProblemReport.quoted(value) + "; define caller."
+            + ProblemReport.printable(value, ProblemReport.MAX_VALUE_CHARS) + ".tier first");
       }
       return value;
     });
     String identityHeader = single(Kind.IDENTITY_HEADER, IdentitySettings.DEFAULT_HEADER, value -> {
       if (!HEADER_NAME.matcher(value).matches()) {
-        throw new BadValue("\"" + value + "\" is not an HTTP header name");
+        throw new BadValue(ProblemReport.quoted(value) + " is not an HTTP header name");
       }
       return value;
     });
@@ -157,16 +142,19 @@ public final class ConfigParser {
       problems.sort(Comparator.comparingInt(ConfigProblem::line));
       throw new InvalidConfigException(problems);
     }
+    warnings.sort(Comparator.comparingInt(ConfigProblem::line));
     Policy policy = new Policy(tiers, defaultTier, tools, mode);
     IdentitySettings identity = new IdentitySettings(callers, defaultTier, stdioCaller, identityHeader, requireKey, proxies);
-    return new AgentConfig(file, policy, identity, methods, rejectStatus, maxBuckets, violations);
+    return new AgentConfig(file, policy, identity, methods, rejectStatus, maxBuckets, violations, warnings);
   }
 
   private void classify(Entry entry) {
     Parsed parsed = ConfigKeys.parse(entry.key());
     if (parsed == null) {
-      String suggestion = ConfigKeys.suggest(entry.key());
-      problem(entry, "unknown key" + (suggestion == null ? "" : " (did you mean " + suggestion + "?)"));
+      // A suggestion costs an edit distance per kind of key; beyond the first few unknown keys
+      // (the only ones that can be among the lines reported) a file of junk would only cost time.
+      boolean suggest = unknownKeys++ < ProblemReport.MAX_LINES;
+      problem(entry, ConfigKeys.unknown(entry.key(), entry.column(), suggest));
     } else if (entry.value().isEmpty()) {
       problem(entry, "empty value");
     } else {
@@ -263,7 +251,7 @@ public final class ConfigParser {
     for (Keyed keyed : entries(Kind.METHOD_TARGET)) {
       String target = value(keyed.entry, value -> {
         if (!METHOD_TARGET.matcher(value).matches()) {
-          throw new BadValue("\"" + value + "\" is not a method; write fully.qualified.Class#method");
+          throw new BadValue(ProblemReport.quoted(value) + " is not a method; write fully.qualified.Class#method");
         }
         return value;
       });
@@ -299,10 +287,12 @@ public final class ConfigParser {
     readLimits(Kind.TOOL_TIER_RATE, Kind.TOOL_TIER_BURST, ToolTier::of, perTier);
     Map<String, LimitLines> global = new TreeMap<>();
     readLimits(Kind.TOOL_GLOBAL_RATE, Kind.TOOL_GLOBAL_BURST, Keyed::name, global);
+    Map<String, Set<String>> denied = deniedTiers(tiers);
 
     TreeSet<String> names = new TreeSet<>(costs.keySet());
     perTier.keySet().forEach(key -> names.add(key.tool()));
     names.addAll(global.keySet());
+    names.addAll(denied.keySet());
     Map<String, ToolPolicy> tools = new HashMap<>();
     for (String tool : names) {
       Map<String, BucketLimit> tierLimits = new HashMap<>();
@@ -322,43 +312,62 @@ public final class ConfigParser {
       });
       LimitLines globalLines = global.get(tool);
       BucketLimit globalLimit = globalLines == null ? null : limit(globalLines, "tool " + tool + " (global)");
-      long cost = costs.getOrDefault(tool, 1L);
-      checkAffordable(tool, cost, costLines.get(tool), tiers, tierLimits, globalLimit);
-      tools.put(tool, new ToolPolicy(tool, cost, tierLimits, globalLimit));
+      ToolPolicy policy = new ToolPolicy(tool, costs.getOrDefault(tool, 1L), tierLimits, globalLimit,
+          denied.getOrDefault(tool, Set.of()));
+      warnIfUnaffordable(policy, costLines.get(tool), tiers);
+      tools.put(tool, policy);
     }
     return tools;
   }
 
-  /** A cost above a bucket's burst could never be paid: a configuration mistake, not a limit. */
-  private void checkAffordable(String tool, long cost, Entry costLine, Map<String, BucketLimit> tiers,
-      Map<String, BucketLimit> tierLimits, BucketLimit global) {
+  /** The tiers each tool is denied ({@code tool.<t>.tier.<tier>.allowed=false}). */
+  private Map<String, Set<String>> deniedTiers(Map<String, BucketLimit> tiers) {
+    Map<String, Set<String>> denied = new TreeMap<>();
+    for (Keyed keyed : entries(Kind.TOOL_TIER_ALLOWED)) {
+      ToolTier key = ToolTier.of(keyed);
+      Boolean allowed = value(keyed.entry, Values::bool);
+      if (!tiers.containsKey(key.tier())) {
+        problem(keyed.entry, unknownTier(key.tier(), tiers));
+      } else if (Boolean.FALSE.equals(allowed)) {
+        denied.computeIfAbsent(key.tool(), t -> new TreeSet<>()).add(key.tier());
+      } else if (allowed != null) {
+        denied.computeIfAbsent(key.tool(), t -> new TreeSet<>()); // a tool of its own, every tier allowed
+      }
+    }
+    return denied;
+  }
+
+  /**
+   * A cost above a burst that applies on a tier can never be paid there: legal (it keeps an
+   * expensive tool from a cheap tier) but worth one warning per tool, naming those tiers. Tiers
+   * the tool is denied on purpose are not named. The status tool is charged only its own buckets.
+   */
+  private void warnIfUnaffordable(ToolPolicy tool, Entry costLine, Map<String, BucketLimit> tiers) {
     if (costLine == null) {
       return;
     }
-    List<String> tooSmall = new ArrayList<>();
-    tiers.forEach((tier, limit) -> {
-      if (limit.capacity() < cost) {
-        tooSmall.add("tier " + tier + " (burst " + limit.capacity() + ")");
+    boolean status = tool.name().equals(AgentConfig.STATUS_TOOL);
+    ToolPolicy charged = status ? AgentConfig.statusTool(tool, tiers.keySet()) : tool;
+    Map<String, Set<String>> tiersByReason = new LinkedHashMap<>();
+    new TreeSet<>(tiers.keySet()).forEach(tier -> {
+      if (!tool.deniedTiers().contains(tier)) {
+        charged.unavailableOn(tier, status ? null : tiers.get(tier))
+            .ifPresent(reason -> tiersByReason.computeIfAbsent(reason, r -> new TreeSet<>()).add(tier));
       }
     });
-    tierLimits.forEach((tier, limit) -> {
-      if (limit.capacity() < cost) {
-        tooSmall.add("its limit on tier " + tier + " (burst " + limit.capacity() + ")");
-      }
-    });
-    if (global != null && global.capacity() < cost) {
-      tooSmall.add("its global limit (burst " + global.capacity() + ")");
-    }
-    if (!tooSmall.isEmpty()) {
-      problem(costLine, "cost " + cost + " exceeds the burst of " + String.join(", ", tooSmall)
-          + ": the tool could never be called there");
+    if (!tiersByReason.isEmpty()) {
+      List<String> parts = new ArrayList<>();
+      tiersByReason.forEach((reason, names) ->
+          parts.add((names.size() == 1 ? "tier " : "tiers ") + String.join(", ", names) + " (" + reason + ")"));
+      warnings.add(new ConfigProblem(file, costLine.line(), costLine.key(),
+          tool.name() + " is not available on " + String.join(", ", parts)));
     }
   }
 
   private static int httpStatus(String value) throws BadValue {
     long status = Values.positive(value, "the status");
     if (status != 200 && (status < 400 || status > 599)) {
-      throw new BadValue("\"" + value + "\" must be 200 or an HTTP error status (400-599), usually 429");
+      throw new BadValue(ProblemReport.quoted(value) + " must be 200 or an HTTP error status (400-599), usually 429");
     }
     return (int) status;
   }
@@ -368,8 +377,8 @@ public final class ConfigParser {
     if (value.equals("redis")) {
       throw new BadValue("store=redis is not available in this version; use store=memory");
     }
-    if (!value.equalsIgnoreCase("memory")) {
-      throw new BadValue("\"" + value + "\" is not one of memory");
+    if (!value.toLowerCase(Locale.ROOT).equals("memory")) {
+      throw new BadValue(ProblemReport.quoted(value) + " is not one of memory");
     }
     return value;
   }
@@ -382,7 +391,7 @@ public final class ConfigParser {
   }
 
   private static String unknownTier(String tier, Map<String, BucketLimit> tiers) {
-    return "unknown tier \"" + tier + "\" (tiers: " + String.join(", ", new TreeSet<>(tiers.keySet())) + ")";
+    return "unknown tier " + ProblemReport.quoted(tier) + " (tiers: " + String.join(", ", new TreeSet<>(tiers.keySet())) + ")";
   }
 
   @FunctionalInterface

@@ -13,7 +13,8 @@ import java.util.Map;
  */
 final class PropertiesFile {
 
-  record Entry(String key, String value, int line) {}
+  /** @param column the 1-based column (in code points) where the key starts on its line */
+  record Entry(String key, String value, int line, int column) {}
 
   private PropertiesFile() {}
 
@@ -24,13 +25,16 @@ final class PropertiesFile {
     String[] lines = text.split("\r?\n|\r", -1);
     for (int i = 0; i < lines.length; i++) {
       int lineNumber = i + 1;
-      String line = lines[i].strip();
+      String raw = lines[i];
+      String line = raw.strip();
       if (line.isEmpty() || line.startsWith("#") || line.startsWith("!")) {
         continue;
       }
       int eq = line.indexOf('=');
       if (eq < 0) {
-        problems.add(new ConfigProblem(file, lineNumber, line, "expected key=value"));
+        // Not echoed: such a line may be a key or its hash pasted without its key.
+        problems.add(new ConfigProblem(file, lineNumber, null,
+            "expected key=value, found no '=' (the line is not shown, it may hold a secret)"));
         continue;
       }
       String key = line.substring(0, eq).strip();
@@ -44,7 +48,8 @@ final class PropertiesFile {
         problems.add(new ConfigProblem(file, lineNumber, key, "set twice (first on line " + previous + ")"));
         continue;
       }
-      entries.add(new Entry(key, value, lineNumber));
+      int indent = raw.indexOf(line.charAt(0));
+      entries.add(new Entry(key, value, lineNumber, raw.codePointCount(0, indent) + 1));
     }
     return entries;
   }

@@ -22,7 +22,7 @@ final class Values {
   static Rate rate(String value) throws BadValue {
     Matcher m = RATE.matcher(value);
     if (!m.matches()) {
-      throw new BadValue("\"" + value + "\" is not a rate; write tokens/unit, e.g. 10/min");
+      throw new BadValue(ProblemReport.quoted(value) + " is not a rate; write tokens/unit, e.g. 10/min");
     }
     long tokens = positive(m.group(1), "the number of tokens");
     TimeUnit unit = switch (m.group(2)) {
@@ -30,23 +30,23 @@ final class Values {
       case "min" -> TimeUnit.MINUTES;
       case "h" -> TimeUnit.HOURS;
       case "day" -> TimeUnit.DAYS;
-      default -> throw new BadValue("bad unit \"" + m.group(2) + "\" in \"" + value + "\"; use /s, /min, /h or /day");
+      default -> throw new BadValue("bad unit " + ProblemReport.quoted(m.group(2)) + " in " + ProblemReport.quoted(value) + "; use /s, /min, /h or /day");
     };
     return new Rate(tokens, unit);
   }
 
   static long positive(String value, String what) throws BadValue {
     if (!value.matches("-?[0-9]+")) {
-      throw new BadValue("\"" + value + "\" is not a whole number; " + what + " must be a positive whole number");
+      throw new BadValue(ProblemReport.quoted(value) + " is not a whole number; " + what + " must be a positive whole number");
     }
     long number;
     try {
       number = Long.parseLong(value);
     } catch (NumberFormatException e) {
-      throw new BadValue("\"" + value + "\" is too large");
+      throw new BadValue(ProblemReport.quoted(value) + " is too large");
     }
     if (number <= 0) {
-      throw new BadValue(what + " must be positive, not " + value);
+      throw new BadValue(what + " must be positive, not " + ProblemReport.printable(value, ProblemReport.MAX_VALUE_CHARS));
     }
     return number;
   }
@@ -55,13 +55,14 @@ final class Values {
     return switch (value.toLowerCase(Locale.ROOT)) {
       case "true" -> true;
       case "false" -> false;
-      default -> throw new BadValue("\"" + value + "\" is not true or false");
+      default -> throw new BadValue(ProblemReport.quoted(value) + " is not true or false");
     };
   }
 
   static <E extends Enum<E>> E choice(String value, Class<E> type) throws BadValue {
     for (E constant : type.getEnumConstants()) {
-      if (constant.name().equalsIgnoreCase(value)) {
+      // Not equalsIgnoreCase: it takes U+017F (long s) for an s.
+      if (constant.name().toLowerCase(Locale.ROOT).equals(value.toLowerCase(Locale.ROOT))) {
         return constant;
       }
     }
@@ -69,6 +70,6 @@ final class Values {
     for (E constant : type.getEnumConstants()) {
       allowed.append(allowed.length() == 0 ? "" : " | ").append(constant.name().toLowerCase(Locale.ROOT));
     }
-    throw new BadValue("\"" + value + "\" is not one of " + allowed);
+    throw new BadValue(ProblemReport.quoted(value) + " is not one of " + allowed);
   }
 }

@@ -20,8 +20,15 @@ public final class ApiKeys {
     }
   }
 
-  /** Whether {@code text} looks like a SHA-256 hex digest. */
+  /**
+   * Whether {@code text} looks like a SHA-256 hex digest: 64 ASCII hex digits, either case.
+   * ({@link Character#digit} would also take fullwidth and Arabic-Indic digits.)
+   */
   public static boolean isSha256Hex(String text) {
-    return text.length() == 64 && text.chars().allMatch(c -> Character.digit(c, 16) >= 0);
+    return text.length() == 64 && text.chars().allMatch(ApiKeys::isAsciiHexDigit);
+  }
+
+  private static boolean isAsciiHexDigit(int c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
   }
 }

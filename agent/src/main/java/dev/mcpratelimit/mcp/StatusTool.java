@@ -1,9 +1,9 @@
 package dev.mcpratelimit.mcp;
 
+import dev.mcpratelimit.config.AgentConfig;
 import dev.mcpratelimit.core.BucketLimit;
 import dev.mcpratelimit.core.Nanos;
 import dev.mcpratelimit.core.BucketStatus;
-import dev.mcpratelimit.core.Rate;
 import dev.mcpratelimit.identity.ResolvedCaller;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,12 +17,12 @@ import java.util.TreeMap;
  */
 public final class StatusTool {
 
-  public static final String NAME = "rate_limit_status";
+  public static final String NAME = AgentConfig.STATUS_TOOL;
   public static final String DESCRIPTION = "Your rate limits: your caller id and tier, and for every bucket"
       + " that applies to you (your tier's, each tool's own limit for your tier, each tool's global limit)"
       + " its limit, the whole tokens remaining and when it is full again. Costs none of your tokens.";
-  /** Its own per-caller limit on every tier unless configured: looking costs nothing, flooding is refused. */
-  public static final BucketLimit DEFAULT_LIMIT = new BucketLimit(10, Rate.perMinute(30));
+  /** Its own per-caller limit on every tier unless configured. */
+  public static final BucketLimit DEFAULT_LIMIT = AgentConfig.STATUS_TOOL_LIMIT;
 
   /** What a call answers: structured content matching {@link #outputSchema()}, and a short text. */
   public record Report(Map<String, Object> structured, String text) {}

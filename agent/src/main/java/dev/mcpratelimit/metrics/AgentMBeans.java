@@ -38,16 +38,18 @@ public final class AgentMBeans {
   public static final String VIOLATOR = "dev.mcpratelimit.violator.persistent";
   /** An operator override was applied, or reverted when its time was up. */
   public static final String OVERRIDE = "dev.mcpratelimit.override";
-  /** A changed, valid configuration file was put in force. */
+  /** A valid configuration file was put in force after the start (changed, appeared, valid again). */
   public static final String RELOAD = "dev.mcpratelimit.config.reload";
+  /** The configuration file became invalid or unreadable; user data: file, problems, lastGoodInForce. */
+  public static final String CONFIG_INVALID = "dev.mcpratelimit.config.invalid";
 
   /** Parentheses stay, for the tool label {@code (unknown)}; neither ObjectNames nor the exporter mind them. */
   private static final Pattern UNSAFE = Pattern.compile("[^A-Za-z0-9_.()-]");
 
   private final MBeanServer server;
   private final NotificationBroadcasterSupport emitter = new NotificationBroadcasterSupport(
-      new MBeanNotificationInfo(new String[] {VIOLATOR, OVERRIDE, RELOAD}, Notification.class.getName(),
-          "persistent violators, operator overrides and their reversion, configuration reloads"));
+      new MBeanNotificationInfo(new String[] {VIOLATOR, OVERRIDE, RELOAD, CONFIG_INVALID}, Notification.class.getName(),
+          "persistent violators, operator overrides and their reversion, configuration reloads and invalid files"));
   private final AtomicLong sequence = new AtomicLong();
   private final ObjectName limiterName = name("type=Limiter");
 

@@ -2,6 +2,7 @@ package dev.mcpratelimit.runtime;
 
 import dev.mcpratelimit.config.AgentConfig;
 import dev.mcpratelimit.config.ConfigWatcher;
+import dev.mcpratelimit.config.ConfigWatcher.Change;
 import dev.mcpratelimit.config.MethodTarget;
 import dev.mcpratelimit.core.NanoClock;
 import dev.mcpratelimit.identity.IdentitySettings;
@@ -70,7 +71,7 @@ public final class AgentRuntime {
     DecisionObservers observers = new DecisionObservers(List.of(usage, violations, rejectionLog));
     this.toolCalls = new ToolCallGuard(policy, observers, errors, clock, epochMillis);
     this.methodCalls = new MethodGuard(policy, observers, errors);
-    this.watcher = file == null ? null : new ConfigWatcher(file, clock, this::apply, AgentLog::warning);
+    this.watcher = file == null ? null : new ConfigWatcher(file, clock, new ConfigEvents(), AgentLog::warning);
     this.operator = new OperatorControls(policy, store, usage, errors, watcher, mbeans, clock);
     this.evictions = new EvictionWarning(clock, store::forgivenEvictions, this::maxBuckets, AgentLog::warning);
   }
@@ -93,14 +94,12 @@ public final class AgentRuntime {
     Path file = argument == null || argument.isBlank() ? null : Path.of(argument.strip());
     AgentRuntime runtime = new AgentRuntime(file, NanoClock.system(), System::currentTimeMillis,
         new AgentMBeans(ManagementFactory.getPlatformMBeanServer()), onConfig);
-    ScheduledExecutorService maintenance = Executors.newSingleThreadScheduledExecutor(runnable -> {
-      Thread thread = new Thread(runnable, "mcp-ratelimit-maintenance");
-      thread.setDaemon(true); // never keeps the host alive
-      return thread;
-    });
+    ScheduledExecutorService maintenance = daemonThread("mcp-ratelimit-maintenance");
+    // The first read runs here, before the host's main: it opens only a regular file of bounded size.
     runtime.loadConfiguration();
     if (runtime.watcher != null) {
-      runtime.watcher.start(maintenance);
+      // A thread of its own: whatever the file does, overrides still expire and buckets are swept.
+      runtime.watcher.start(daemonThread("mcp-ratelimit-config"));
     }
     maintenance.scheduleWithFixedDelay(runtime::housekeeping, 1, 1, TimeUnit.SECONDS);
     maintenance.scheduleWithFixedDelay(runtime::forgetFullBuckets, SWEEP_SECONDS, SWEEP_SECONDS, TimeUnit.SECONDS);
@@ -109,7 +108,18 @@ public final class AgentRuntime {
     return runtime;
   }
 
-  /** Reads the file once (or takes the defaults without one) and puts what is valid in force. */
+  private static ScheduledExecutorService daemonThread(String name) {
+    return Executors.newSingleThreadScheduledExecutor(runnable -> {
+      Thread thread = new Thread(runnable, name);
+      thread.setDaemon(true); // never keeps the host alive
+      return thread;
+    });
+  }
+
+  /**
+   * Reads the file once (or takes the defaults without one) and acts on it: at start at once,
+   * later once it has read the same twice.
+   */
   void loadConfiguration() {
     if (watcher == null) {
       apply(AgentConfig.defaults());
@@ -142,16 +152,34 @@ public final class AgentRuntime {
   }
 
   private void apply(AgentConfig config) {
-    boolean reload = policy.current() != null;
     violations.configure(config.violations());
     store.setMaxBuckets(config.maxBuckets());
     policy.apply(config);
     onConfig.accept(config);
-    if (reload) {
-      String mode = operator.getMode();
-      AgentLog.info(config.source() + ": reloaded; mode " + mode + ", the new limits are in force");
-      mbeans.notify(AgentMBeans.RELOAD, config.source() + " reloaded",
-          Map.of("file", String.valueOf(config.source()), "mode", mode));
+  }
+
+  /** The file's changes: put in force, logged once each and notified over JMX. */
+  private final class ConfigEvents implements ConfigWatcher.Listener {
+    @Override
+    public void valid(AgentConfig config, Change change) {
+      apply(config);
+      String what = switch (change) {
+        case START -> null; // the start line says it
+        case APPEARED -> "valid; mode " + operator.getMode() + ", limits are in force (there were none until now)";
+        case CHANGED -> "reloaded; mode " + operator.getMode() + ", the new limits are in force";
+        case VALID_AGAIN -> "valid again, reloaded; mode " + operator.getMode() + ", the new limits are in force";
+      };
+      if (what != null) {
+        AgentLog.info(config.source() + ": " + what);
+        mbeans.notify(AgentMBeans.RELOAD, config.source() + ": " + what,
+            Map.of("file", String.valueOf(config.source()), "mode", operator.getMode()));
+      }
+    }
+
+    @Override
+    public void invalid(String summary, int problems, boolean lastGoodInForce) {
+      mbeans.notify(AgentMBeans.CONFIG_INVALID, summary,
+          Map.of("file", String.valueOf(watcher.file()), "problems", problems, "lastGoodInForce", lastGoodInForce));
     }
   }
 

@@ -2,7 +2,6 @@ package dev.mcpratelimit.runtime;
 
 import dev.mcpratelimit.config.AgentConfig;
 import dev.mcpratelimit.config.MethodTarget;
-import dev.mcpratelimit.core.BucketLimit;
 import dev.mcpratelimit.core.BucketStore;
 import dev.mcpratelimit.core.Mode;
 import dev.mcpratelimit.core.NanoClock;
@@ -49,7 +48,6 @@ public final class LivePolicy {
   private final NanoClock clock;
   /** Overrides made while no configuration is in force wait here for one. */
   private OperatorOverrides pending = OperatorOverrides.NONE;
-  private long applied;
   private volatile InForce current;
 
   public LivePolicy(BucketStore store, NanoClock clock) {
@@ -62,11 +60,6 @@ public final class LivePolicy {
     return current;
   }
 
-  /** How many times a configuration replaced an earlier one. */
-  public synchronized long reloads() {
-    return Math.max(0, applied - 1);
-  }
-
   /** Puts a configuration in force; the operator's overrides stay, a mode chosen over JMX ends. */
   public synchronized InForce apply(AgentConfig config) {
     Map<String, String> methodNames = new HashMap<>();
@@ -76,7 +69,6 @@ public final class LivePolicy {
     InForce composed = compose(config, new CallerResolver(config.identity()), Map.copyOf(methodNames), null,
         overrides());
     pending = OperatorOverrides.NONE;
-    applied++;
     return current = composed;
   }
 
@@ -125,14 +117,8 @@ public final class LivePolicy {
 
   /** {@code rate_limit_status} has its own small limit on every tier the file does not give one. */
   private static Policy withStatusTool(Policy policy) {
-    ToolPolicy configured = policy.tools().get(StatusTool.NAME);
-    Map<String, BucketLimit> limits = new HashMap<>(configured == null ? Map.of() : configured.tierLimits());
-    policy.tiers().keySet().forEach(tier -> limits.putIfAbsent(tier, StatusTool.DEFAULT_LIMIT));
-    ToolPolicy status = configured == null
-        ? new ToolPolicy(StatusTool.NAME, 1, limits, null)
-        : new ToolPolicy(StatusTool.NAME, configured.cost(), limits, configured.global());
     Map<String, ToolPolicy> tools = new HashMap<>(policy.tools());
-    tools.put(StatusTool.NAME, status);
+    tools.put(StatusTool.NAME, AgentConfig.statusTool(policy.tools().get(StatusTool.NAME), policy.tiers().keySet()));
     return new Policy(policy.tiers(), policy.defaultTier(), tools, policy.mode());
   }
 

@@ -74,7 +74,7 @@ final class OperatorControls implements LimiterMXBean {
 
   @Override
   public long getReloadCount() {
-    return policy.reloads();
+    return watcher == null ? 0 : watcher.reloads();
   }
 
   @Override

@@ -43,4 +43,26 @@ class CheckCommandTest {
     assertEquals(1, console.run("check", file.toString()));
     assertEquals(file + ": cannot read: no such file\n" + file + ": invalid, 1 problem\n", console.out());
   }
+
+  @Test
+  void aFileWithWarningsIsValidAndPrintsThemAsTheAgentDoes(@TempDir Path dir) throws IOException {
+    Path file = Files.writeString(dir.resolve("ratelimit.properties"), "tool.recommend_tracks.cost=20\n");
+    TestConsole console = new TestConsole();
+    assertEquals(0, console.run("check", file.toString()));
+    assertEquals(file + ":1: tool.recommend_tracks.cost: recommend_tracks is not available on tier free"
+        + " (cost 20 exceeds the tier's burst of 10)\n" + file + ": valid, 1 warning\n", console.out());
+  }
+
+  @Test
+  void aFileOfJunkPrintsTenLinesAndACountButNeverItsContent(@TempDir Path dir) throws IOException {
+    Path file = Files.writeString(dir.resolve("ratelimit.properties"), "s3cret-key\n".repeat(50));
+    TestConsole console = new TestConsole();
+    assertEquals(1, console.run("check", file.toString()));
+    String[] lines = console.out().split("\n");
+    assertEquals(12, lines.length);
+    assertEquals(file + ":1: expected key=value, found no '=' (the line is not shown, it may hold a secret)", lines[0]);
+    assertEquals(file + ": and 40 more problems", lines[10]);
+    assertEquals(file + ": invalid, 50 problems", lines[11]);
+    assertEquals(false, console.out().contains("s3cret"));
+  }
 }

@@ -7,6 +7,7 @@ import dev.mcpratelimit.config.AgentConfig;
 import dev.mcpratelimit.identity.CallerResolver;
 import dev.mcpratelimit.config.ConfigParser;
 import dev.mcpratelimit.identity.ApiKeys;
+import dev.mcpratelimit.identity.CallerResolver;
 import dev.mcpratelimit.identity.ResolvedCaller;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -25,6 +25,8 @@ class CallerDirectoryTest {
     assertEquals("2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824", ApiKeys.sha256Hex("hello"));
     assertTrue(ApiKeys.isSha256Hex("2CF24DBA5FB0A30E26E83B2AC5B9E29E1B161E5C1FA7425E73043362938B9824"));
     assertFalse(ApiKeys.isSha256Hex("hello"));
+    assertFalse(ApiKeys.isSha256Hex("\uff10".repeat(64)), "fullwidth digits are digits, not hex");
+    assertFalse(ApiKeys.isSha256Hex("\u0663".repeat(64)), "nor are Arabic-Indic ones");
   }
 
   @Test

@@ -62,8 +62,7 @@ class OperatorControlsTest {
     test.operator().changeMode("off");
     assertEquals("off", test.operator().getMode());
     assertEquals(50, admitted(test, 50));
-    test.write("tier.free.rate=10/min\n");
-    test.runtime.loadConfiguration();
+    test.rewrite("tier.free.rate=10/min\n");
     assertEquals("enforce", test.operator().getMode());
     assertEquals(1, test.operator().getReloadCount());
     assertEquals(10, admitted(test, 50));

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.management.MBeanServer;
 import javax.management.MBeanServerFactory;
 
 /**
@@ -23,13 +24,23 @@ final class TestRuntime {
   final FakeClock clock = new FakeClock();
   final AtomicLong epochMillis = new AtomicLong(EPOCH_MILLIS);
   final Path file;
+  final MBeanServer server = MBeanServerFactory.newMBeanServer();
   final AgentRuntime runtime;
 
+  /** @param properties the file's text, {@code null} for no file at start */
   TestRuntime(Path dir, String properties) {
     file = dir.resolve("ratelimit.properties");
+    if (properties != null) {
+      write(properties);
+    }
+    runtime = new AgentRuntime(file, clock, epochMillis::get, new AgentMBeans(server), config -> {});
+    runtime.loadConfiguration();
+  }
+
+  /** Writes the file and polls it twice, as the watcher acts on a file once it has read the same twice. */
+  void rewrite(String properties) {
     write(properties);
-    runtime = new AgentRuntime(file, clock, epochMillis::get,
-        new AgentMBeans(MBeanServerFactory.newMBeanServer()), config -> {});
+    runtime.loadConfiguration();
     runtime.loadConfiguration();
   }
 

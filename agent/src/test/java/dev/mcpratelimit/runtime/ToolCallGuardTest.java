@@ -91,8 +91,7 @@ class ToolCallGuardTest {
     assertInstanceOf(Proceed.class, test.guard().check("get_track", true, alice()));
     assertInstanceOf(Proceed.class, test.guard().check("get_track", true, null));
 
-    test.write(CONFIG + "identity.require-key=true\nreject.http-status=200\n");
-    test.runtime.loadConfiguration();
+    test.rewrite(CONFIG + "identity.require-key=true\nreject.http-status=200\n");
     assertEquals(200, assertInstanceOf(Reject.class, test.guard().check("get_track", true, anonymous())).httpStatus());
   }
 
