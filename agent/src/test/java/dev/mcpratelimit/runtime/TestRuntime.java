@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.management.MBeanServer;
 import javax.management.MBeanServerFactory;
 
 /**
@@ -23,13 +24,14 @@ final class TestRuntime {
   final FakeClock clock = new FakeClock();
   final AtomicLong epochMillis = new AtomicLong(EPOCH_MILLIS);
   final Path file;
+  final MBeanServer mbeans = MBeanServerFactory.newMBeanServer();
   final AgentRuntime runtime;
 
   TestRuntime(Path dir, String properties) {
     file = dir.resolve("ratelimit.properties");
     write(properties);
     runtime = new AgentRuntime(file, clock, epochMillis::get,
-        new AgentMBeans(MBeanServerFactory.newMBeanServer()), config -> {});
+        new AgentMBeans(mbeans), config -> {});
     runtime.loadConfiguration();
   }
 
