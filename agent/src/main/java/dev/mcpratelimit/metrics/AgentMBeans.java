@@ -8,16 +8,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
-import javax.management.MBeanAttributeInfo;
 import javax.management.MBeanNotificationInfo;
-import javax.management.MBeanOperationInfo;
-import javax.management.MBeanParameterInfo;
 import javax.management.MBeanServer;
 import javax.management.Notification;
 import javax.management.NotificationBroadcasterSupport;
 import javax.management.ObjectName;
-import javax.management.StandardEmitterMBean;
-import javax.management.StandardMBean;
 import javax.management.openmbean.CompositeDataSupport;
 import javax.management.openmbean.CompositeType;
 import javax.management.openmbean.OpenDataException;
@@ -59,20 +54,40 @@ public final class AgentMBeans {
 
   /** Registers the operator's surface, which sends the notifications below. */
   public void registerLimiter(LimiterMXBean limiter) throws Exception {
-    server.registerMBean(new Described(limiter, LimiterMXBean.class, emitter), limiterName);
+    server.registerMBean(DescribedMBean.emitting(limiter, LimiterMXBean.class,
+        "The rate limiter as a whole: mode, configuration, totals of MCP tool calls, and the operator's levers"
+            + " (each operation takes effect at once, is logged and sent as a notification)", emitter), limiterName);
   }
 
   /** @param violations the tracker in force (a reload that changes its settings replaces it) */
   public void registerViolations(Supplier<ViolationTracker> violations) throws Exception {
-    server.registerMBean(new StandardMBean(new Violations(violations), ViolationsMBean.class, false),
-        name("type=Violations"));
+    server.registerMBean(new DescribedMBean(new Violations(violations), ViolationsMBean.class, false,
+        "Callers refused most within the sliding window, and how many are persistent violators"), name("type=Violations"));
   }
 
-  /** Publishes the counters of one tier and tool (called once per pair, when first counted). */
-  public void registerUsage(String tier, String tool, Usage usage) throws Exception {
-    ObjectName name = name("type=Usage,tier=" + safe(tier) + ",tool=" + safe(tool));
-    if (!server.isRegistered(name)) {
-      server.registerMBean(new StandardMBean(new UsageBean(usage), UsageMXBean.class, true), name);
+  /** What a usage bean counts: the calls of an MCP tool, or of a limited plain method. */
+  public enum UsageKind {
+    TOOL("Usage", "tool", "Calls of one MCP tool by callers of one tier"),
+    /** Apart from tools: a method inside a tool call is part of that one MCP call, already counted. */
+    METHOD("MethodUsage", "method", "Calls of one limited plain method (method.<name>.target) by callers of one tier,"
+        + " inside MCP tool calls or outside any");
+
+    private final String type;
+    private final String key;
+    private final String description;
+
+    UsageKind(String type, String key, String description) {
+      this.type = type;
+      this.key = key;
+      this.description = description;
+    }
+  }
+
+  /** Publishes the counters of one tier and tool or method (called once per pair, when first counted). */
+  public void registerUsage(UsageKind kind, String tier, String name, Usage usage) throws Exception {
+    ObjectName objectName = name("type=" + kind.type + ",tier=" + safe(tier) + "," + kind.key + "=" + safe(name));
+    if (!server.isRegistered(objectName)) {
+      server.registerMBean(new DescribedMBean(new UsageBean(usage), UsageMXBean.class, true, kind.description), objectName);
     }
   }
 
@@ -168,63 +183,6 @@ public final class AgentMBeans {
         }
       }
       return table;
-    }
-  }
-
-  /** Names the operations' parameters and describes them, for jconsole. */
-  private static final class Described extends StandardEmitterMBean {
-
-    private static final Map<String, String[]> PARAMETERS = Map.of(
-        "changeMode", new String[] {"mode"},
-        "overrideTier", new String[] {"caller", "tier", "minutes"},
-        "resetCaller", new String[] {"caller"},
-        "scaleRates", new String[] {"factor", "minutes"},
-        "clearOverrides", new String[] {});
-    private static final Map<String, String> OPERATIONS = Map.of(
-        "changeMode", "Set the mode: enforce, shadow (count, never reject) or off. Holds until the next reload of the file.",
-        "overrideTier", "Give a caller (its configured id, or anon:<address>) another tier for some minutes.",
-        "resetCaller", "Forget a caller's buckets: its next call starts with full buckets.",
-        "scaleRates", "Emergency override: multiply every tier's rate and burst by a factor for some minutes.",
-        "clearOverrides", "End every tier override and rate scaling now.");
-    private static final Map<String, String> PARAMETER_DESCRIPTIONS = Map.of(
-        "mode", "enforce | shadow | off",
-        "caller", "a configured caller id, or anon:<address>",
-        "tier", "a configured tier name",
-        "minutes", "how long, after which it reverts by itself",
-        "factor", "e.g. 0.5 halves every tier's rate and burst; 2 doubles them");
-
-    Described(LimiterMXBean implementation, Class<LimiterMXBean> type, NotificationBroadcasterSupport emitter) {
-      super(implementation, type, true, emitter);
-    }
-
-    @Override
-    protected String getDescription(MBeanOperationInfo operation) {
-      return OPERATIONS.getOrDefault(operation.getName(), super.getDescription(operation));
-    }
-
-    @Override
-    protected String getParameterName(MBeanOperationInfo operation, MBeanParameterInfo parameter, int sequence) {
-      String[] names = PARAMETERS.get(operation.getName());
-      return names != null && sequence < names.length ? names[sequence] : super.getParameterName(operation, parameter, sequence);
-    }
-
-    @Override
-    protected String getDescription(MBeanOperationInfo operation, MBeanParameterInfo parameter, int sequence) {
-      String name = getParameterName(operation, parameter, sequence);
-      return PARAMETER_DESCRIPTIONS.getOrDefault(name, super.getDescription(operation, parameter, sequence));
-    }
-
-    @Override
-    protected String getDescription(MBeanAttributeInfo attribute) {
-      return switch (attribute.getName()) {
-        case "Mode" -> "enforce, shadow or off (none while no valid configuration is in force)";
-        case "TrackedBuckets" -> "buckets the store holds now";
-        case "InternalErrors" -> "failures inside the agent; each let its call through";
-        case "ConfigValid" -> "whether the configuration file as last read is valid (if not, the last good one stays in force)";
-        case "ForgivenEvictions" -> "buckets dropped by the size bound while still owing tokens";
-        case "RateFactor" -> "every tier's rate and burst are multiplied by this (1 unless scaleRates is in force)";
-        default -> super.getDescription(attribute);
-      };
     }
   }
 }

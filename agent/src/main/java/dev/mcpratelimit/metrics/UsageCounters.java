@@ -8,16 +8,17 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Calls counted per tier and tool: allowed, rejected, shadow-rejected, tokens consumed. Tool names
- * come from clients, so past {@link #MAX_TOOLS} distinct names the rest are counted as
- * {@value #OTHER_TOOL}: a client inventing names cannot grow this without bound.
+ * Calls counted per tier and name (of a tool, or of a limited method: one instance each): allowed,
+ * rejected, shadow-rejected, tokens consumed. Tool names come from clients, so past
+ * {@link #MAX_TOOLS} distinct names the rest are counted as {@value #OTHER_TOOL}: a client
+ * inventing names cannot grow this without bound.
  */
 public final class UsageCounters implements DecisionObserver {
 
   public static final int MAX_TOOLS = 100;
   public static final String OTHER_TOOL = "_other";
 
-  /** The counters of one tier and tool. */
+  /** The counters of one tier and name. */
   public static final class Usage {
     private final LongAdder allowed = new LongAdder();
     private final LongAdder rejected = new LongAdder();
@@ -43,10 +44,10 @@ public final class UsageCounters implements DecisionObserver {
 
   private final Map<String, Map<String, Usage>> byTierAndTool = new ConcurrentHashMap<>();
   private final Set<String> knownTools = ConcurrentHashMap.newKeySet();
-  /** Told about each tier and tool the first time it is counted, to publish its counters. */
+  /** Told about each tier and name the first time it is counted, to publish its counters. */
   @FunctionalInterface
   public interface NewUsage {
-    void counted(String tier, String tool, Usage usage);
+    void counted(String tier, String name, Usage usage);
   }
 
   private final NewUsage onNewUsage;
@@ -103,7 +104,7 @@ public final class UsageCounters implements DecisionObserver {
     }
   }
 
-  /** Sums over every tier and tool. */
+  /** Sums over every tier and name. */
   public Totals totals() {
     long allowed = 0;
     long rejected = 0;

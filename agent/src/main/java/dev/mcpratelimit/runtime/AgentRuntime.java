@@ -7,6 +7,7 @@ import dev.mcpratelimit.config.MethodTarget;
 import dev.mcpratelimit.core.NanoClock;
 import dev.mcpratelimit.identity.IdentitySettings;
 import dev.mcpratelimit.metrics.AgentMBeans;
+import dev.mcpratelimit.metrics.AgentMBeans.UsageKind;
 import dev.mcpratelimit.metrics.RejectionLog;
 import dev.mcpratelimit.metrics.UsageCounters;
 import dev.mcpratelimit.metrics.ViolationTracker.Violator;
@@ -42,7 +43,8 @@ public final class AgentRuntime {
   private final InternalErrors errors = new InternalErrors();
   private final LivePolicy policy;
   private final AgentMBeans mbeans;
-  private final UsageCounters usage;
+  private final UsageCounters toolUsage;
+  private final UsageCounters methodUsage;
   private final ViolationWatch violations;
   private final RejectionLog rejectionLog;
   private final ToolCallGuard toolCalls;
@@ -64,15 +66,18 @@ public final class AgentRuntime {
     AgentConfig defaults = AgentConfig.defaults();
     this.store = new InMemoryBucketStore(clock, defaults.maxBuckets());
     this.policy = new LivePolicy(store, clock);
-    this.usage = new UsageCounters(this::publishUsage);
+    this.toolUsage = new UsageCounters((tier, tool, counters) -> publishUsage(UsageKind.TOOL, tier, tool, counters));
+    this.methodUsage = new UsageCounters((tier, method, counters) -> publishUsage(UsageKind.METHOD, tier, method, counters));
     this.violations = new ViolationWatch(clock, defaults.violations(), this::persistentViolator);
     this.rejectionLog = new RejectionLog(clock, LOGGED_REJECTIONS, TimeUnit.SECONDS.toNanos(LOG_INTERVAL_SECONDS),
         AgentLog::info);
-    DecisionObservers observers = new DecisionObservers(List.of(usage, violations, rejectionLog));
-    this.toolCalls = new ToolCallGuard(policy, observers, errors, clock, epochMillis);
-    this.methodCalls = new MethodGuard(policy, observers, errors);
+    // Methods are counted apart: one inside a tool call is part of an MCP call already counted.
+    this.toolCalls = new ToolCallGuard(policy, new DecisionObservers(List.of(toolUsage, violations, rejectionLog)),
+        errors, clock, epochMillis);
+    this.methodCalls = new MethodGuard(policy, new DecisionObservers(List.of(methodUsage, violations, rejectionLog)),
+        errors);
     this.watcher = file == null ? null : new ConfigWatcher(file, clock, new ConfigEvents(), AgentLog::warning);
-    this.operator = new OperatorControls(policy, store, usage, errors, watcher, mbeans, clock);
+    this.operator = new OperatorControls(policy, store, toolUsage, errors, watcher, mbeans, clock);
     this.evictions = new EvictionWarning(clock, store::forgivenEvictions, this::maxBuckets, AgentLog::warning);
   }
 
@@ -137,9 +142,9 @@ public final class AgentRuntime {
     }
   }
 
-  private void publishUsage(String tier, String tool, UsageCounters.Usage counters) {
+  private void publishUsage(UsageKind kind, String tier, String name, UsageCounters.Usage counters) {
     try {
-      mbeans.registerUsage(tier, tool, counters);
+      mbeans.registerUsage(kind, tier, name, counters);
     } catch (Exception e) {
       errors.record("JMX usage bean", e);
     }

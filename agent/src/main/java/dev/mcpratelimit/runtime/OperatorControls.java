@@ -15,12 +15,13 @@ import java.util.concurrent.TimeUnit;
 /**
  * The operator's surface, {@code dev.mcpratelimit:type=Limiter}: what the agent is doing, and the
  * levers to change it live. Every operation checks all its arguments before it changes anything,
- * then logs what it did and sends a notification.
+ * then logs what it did, sends a notification and returns the same line.
  */
 final class OperatorControls implements LimiterMXBean {
 
   private final LivePolicy policy;
   private final BucketAdmin store;
+  /** The MCP tool calls' counters (limited methods have their own). */
   private final UsageCounters usage;
   private final InternalErrors errors;
   private final ConfigWatcher watcher;
@@ -123,7 +124,7 @@ final class OperatorControls implements LimiterMXBean {
   }
 
   @Override
-  public void changeMode(String mode) {
+  public String changeMode(String mode) {
     Mode chosen;
     try {
       chosen = Mode.valueOf(mode.strip().toUpperCase(Locale.ROOT));
@@ -131,43 +132,43 @@ final class OperatorControls implements LimiterMXBean {
       throw new IllegalArgumentException("mode must be enforce, shadow or off, not " + mode);
     }
     policy.changeMode(chosen);
-    operatorDid("mode set to " + getMode() + " (until the file is reloaded)",
+    return operatorDid("mode set to " + getMode() + " (until the file is reloaded)",
         Map.of("action", "setMode", "mode", getMode()));
   }
 
   @Override
-  public void overrideTier(String caller, String tier, int minutes) {
+  public String overrideTier(String caller, String tier, int minutes) {
     InForce in = policy.current();
     if (in == null || !in.config().policy().tiers().containsKey(tier)) {
       throw new IllegalArgumentException("unknown tier " + tier);
     }
     long until = until(minutes);
     policy.override(overrides -> overrides.withTier(caller, tier, until));
-    operatorDid(caller + " is on tier " + tier + " for " + minutes + " min",
+    return operatorDid(caller + " is on tier " + tier + " for " + minutes + " min",
         Map.of("action", "overrideTier", "caller", caller, "tier", tier, "minutes", minutes));
   }
 
   @Override
-  public void resetCaller(String caller) {
+  public String resetCaller(String caller) {
     store.resetCaller(caller);
-    operatorDid("buckets of " + caller + " reset", Map.of("action", "resetCaller", "caller", caller));
+    return operatorDid("buckets of " + caller + " reset", Map.of("action", "resetCaller", "caller", caller));
   }
 
   @Override
-  public void scaleRates(double factor, int minutes) {
+  public String scaleRates(double factor, int minutes) {
     if (!(factor > 0) || factor > 1000) {
       throw new IllegalArgumentException("factor must be above 0 and at most 1000, not " + factor);
     }
     long until = until(minutes);
     policy.override(overrides -> overrides.withScaling(factor, until));
-    operatorDid("every tier's rate and burst scaled by " + factor + " for " + minutes + " min",
+    return operatorDid("every tier's rate and burst scaled by " + factor + " for " + minutes + " min",
         Map.of("action", "scaleRates", "factor", factor, "minutes", minutes));
   }
 
   @Override
-  public void clearOverrides() {
+  public String clearOverrides() {
     policy.override(overrides -> OperatorOverrides.NONE);
-    operatorDid("all tier overrides and rate scaling cleared", Map.of("action", "clearOverrides"));
+    return operatorDid("all tier overrides and rate scaling cleared", Map.of("action", "clearOverrides"));
   }
 
   private long until(int minutes) {
@@ -181,8 +182,10 @@ final class OperatorControls implements LimiterMXBean {
     return mode.name().toLowerCase(Locale.ROOT);
   }
 
-  private void operatorDid(String what, Map<String, Object> data) {
+  /** Logs and announces an operator's action; returns its line for the operator. */
+  private String operatorDid(String what, Map<String, Object> data) {
     AgentLog.info("override: " + what);
     mbeans.notify(AgentMBeans.OVERRIDE, what, data);
+    return what;
   }
 }

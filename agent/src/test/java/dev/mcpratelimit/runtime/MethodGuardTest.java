@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import dev.mcpratelimit.identity.ResolvedCaller;
 import dev.mcpratelimit.mcp.Rejection;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import javax.management.ObjectName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,7 +26,7 @@ class MethodGuardTest {
   Path dir;
 
   @Test
-  void withinACallOnlyTheMethodsOwnBucketsAreCharged() {
+  void withinACallOnlyTheMethodsOwnBucketsAreCharged() throws Exception {
     TestRuntime test = new TestRuntime(dir, CONFIG);
     ResolvedCaller bob = new ResolvedCaller("bob", "free", true);
     for (int i = 0; i < 3; i++) {
@@ -32,7 +35,12 @@ class MethodGuardTest {
     Rejection rejection = test.runtime.methodCalls().check(TARGET, bob);
     assertNotNull(rejection);
     assertEquals("caller-tool", rejection.data().get("scope"));
-    assertEquals(1, test.operator().getRejectedTotal(), "counted like any decision");
+    // Counted as a method, not as an MCP tool call: the tool call around it is counted already.
+    ObjectName usage = new ObjectName("dev.mcpratelimit:type=MethodUsage,tier=free,method=upstream_search");
+    assertEquals(List.of(3L, 1L), List.of(test.server.getAttribute(usage, "Allowed"), test.server.getAttribute(usage, "Rejected")));
+    assertEquals(Set.of(usage), test.server.queryNames(new ObjectName("dev.mcpratelimit:type=*Usage,*"), null));
+    assertEquals(List.of(0L, 0L), List.of(test.operator().getAllowedTotal(), test.operator().getRejectedTotal()),
+        "the Limiter's totals are MCP tool calls");
   }
 
   @Test

@@ -33,7 +33,8 @@ class OperatorControlsTest {
   @Test
   void aTierOverrideHoldsForItsMinutesThenEndsByItself() {
     TestRuntime test = new TestRuntime(dir, "");
-    test.operator().overrideTier(ANON, "basic", 1);
+    assertEquals(ANON + " is on tier basic for 1 min", test.operator().overrideTier(ANON, "basic", 1),
+        "the operator is told what changed");
     assertEquals(1, test.operator().getActiveOverrides());
     assertEquals(60, admitted(test, 100));
     test.advance(Duration.ofMinutes(1));

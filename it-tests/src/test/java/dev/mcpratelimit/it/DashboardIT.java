@@ -3,19 +3,25 @@ package dev.mcpratelimit.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 /**
- * {@code observability/grafana-dashboard.json} is importable into any Grafana (one datasource input,
- * {@code DS_PROMETHEUS}, used everywhere), has the expected panels and queries only exported metrics.
- * {@link PrometheusIT} runs every one of its queries against a live Prometheus.
+ * {@code observability/grafana-dashboard.json} loads in any Grafana, by the import wizard or by
+ * provisioning (a file, a Helm sidecar, Terraform): every panel, query, variable and annotation
+ * names its datasource through the {@code datasource} template variable, never an import-time
+ * {@code ${DS_...}} input, and every query selects by the {@code job} and {@code instance}
+ * variables. It has the expected panels, with units that fit their queries, and queries only
+ * exported metrics. {@link PrometheusIT} runs every one of its queries against a live Prometheus.
  */
 class DashboardIT {
 
@@ -30,54 +36,104 @@ class DashboardIT {
       "Configuration",
       "Config reloads",
       "Mode",
+      "Agent version",
       "Rate factor",
-      "Persistent violators");
+      "Persistent violators",
+      "Limited method calls by method and outcome");
+
+  /** How every panel, query, variable and annotation names its datasource. */
+  private static final String DATASOURCE = "{\"type\":\"prometheus\",\"uid\":\"${datasource}\"}";
+  private static final Pattern SELECTOR = Pattern.compile("\\b(mcp_ratelimit_[a-z0-9_]+)\\s*(\\{([^}]*)\\})?");
+  private static final Pattern RATE = Pattern.compile("\\brate\\((mcp_ratelimit_[a-z0-9_]+)");
+  /** Grafana's custom unit: the value followed by " tokens/s". */
+  private static final String TOKENS_PER_SECOND = "suffix:tokens/s";
+  private static final String JOB = "job=~\"$job\"";
+  private static final String INSTANCE = "instance=~\"$instance\"";
 
   private final JsonNode dashboard = Observability.dashboard();
 
   @Test
-  void hasOneDatasourceInputUsedByEveryPanelQueryAndVariable() {
-    JsonNode inputs = dashboard.path("__inputs");
-    assertEquals(1, inputs.size(), "__inputs");
-    assertEquals("DS_PROMETHEUS", inputs.path(0).path("name").asString(""));
-    assertEquals("datasource", inputs.path(0).path("type").asString(""));
-    assertEquals("prometheus", inputs.path(0).path("pluginId").asString(""));
+  void everyPanelQueryVariableAndAnnotationUsesTheDatasourceVariable() {
+    assertFalse(dashboard.has("__inputs"), "__inputs: only the UI import wizard resolves them, provisioning does not");
+    assertFalse(dashboard.toString().contains("${DS_"), "an import-time datasource input is referenced");
+    JsonNode variable = variable("datasource");
+    assertEquals(List.of("datasource", "prometheus"),
+        List.of(variable.path("type").asString(""), variable.path("query").asString("")), "the datasource variable");
 
     List<String> wrong = new ArrayList<>();
-    checkDatasources(dashboard, "", wrong);
-    assertEquals(List.of(), wrong, "datasources not ${DS_PROMETHEUS}");
-    // No datasource reference left out: every panel, target and query variable names one.
     for (JsonNode panel : allPanels()) {
-      assertTrue(panel.has("datasource"), () -> "panel without datasource: " + panel.path("title"));
-      panel.path("targets").forEach(target -> assertTrue(target.has("datasource"),
-          () -> "target without datasource in " + panel.path("title")));
+      expectDatasource(panel, "panel " + panel.path("title").asString(""), wrong);
+      panel.path("targets").forEach(target ->
+          expectDatasource(target, "target " + target.path("refId").asString("") + " of " + panel.path("title").asString(""), wrong));
     }
-    dashboard.path("templating").path("list").forEach(variable -> assertTrue(variable.has("datasource"),
-        () -> "variable without datasource: " + variable.path("name")));
+    for (JsonNode query : dashboard.path("templating").path("list")) {
+      if (query.path("type").asString("").equals("query")) {
+        expectDatasource(query, "variable " + query.path("name").asString(""), wrong);
+      }
+    }
+    for (JsonNode annotation : dashboard.path("annotations").path("list")) {
+      if (annotation.path("builtIn").asInt(0) != 1) {
+        expectDatasource(annotation, "annotation " + annotation.path("name").asString(""), wrong);
+      }
+    }
+    assertEquals(List.of(), wrong, "not on the datasource variable " + DATASOURCE);
   }
 
-  private static void checkDatasources(JsonNode node, String path, List<String> wrong) {
-    if (node.isObject()) {
-      for (var entry : node.properties()) {
-        String here = path + "/" + entry.getKey();
-        JsonNode value = entry.getValue();
-        if (entry.getKey().equals("datasource") && value.isObject()
-            && !value.path("type").asString("").equals("grafana")) {
-          if (!value.path("uid").asString("").equals("${DS_PROMETHEUS}")
-              || !value.path("type").asString("").equals("prometheus")) {
-            wrong.add(here + " = " + value);
-          }
-        } else if (entry.getKey().equals("datasource") && value.isString()
-            && !value.asString("").equals("${DS_PROMETHEUS}")) {
-          wrong.add(here + " = " + value);
+  private static void expectDatasource(JsonNode node, String what, List<String> wrong) {
+    if (!node.path("datasource").toString().equals(DATASOURCE)) {
+      wrong.add(what + ": " + node.path("datasource"));
+    }
+  }
+
+  /** A panel, annotation or tier list of one job and instance shows nothing of the others. */
+  @Test
+  void everyQuerySelectsByJobAndInstance() {
+    List<Observability.PanelQuery> queries = new ArrayList<>(Observability.dashboardQueries(dashboard));
+    queries.addAll(Observability.annotationQueries(dashboard));
+    queries.add(new Observability.PanelQuery("variable tier", "", variable("tier").path("definition").asString("")));
+    List<String> unselected = new ArrayList<>();
+    for (Observability.PanelQuery query : queries) {
+      Matcher selector = SELECTOR.matcher(query.expr());
+      boolean any = false;
+      while (selector.find()) {
+        any = true;
+        String matchers = selector.group(3) == null ? "" : selector.group(3);
+        if (!matchers.contains(JOB) || !matchers.contains(INSTANCE)) {
+          unselected.add(query.panel() + " [" + query.refId() + "]: " + selector.group());
         }
-        checkDatasources(value, here, wrong);
       }
-    } else if (node.isArray()) {
-      for (int i = 0; i < node.size(); i++) {
-        checkDatasources(node.get(i), path + "/" + i, wrong);
+      assertTrue(any, () -> query.panel() + ": no mcp_ratelimit metric in " + query.expr());
+    }
+    assertEquals(List.of(), unselected, "selectors without " + JOB + " and " + INSTANCE);
+    assertTrue(variable("instance").path("definition").asString("").contains(JOB), "instances of the chosen job");
+  }
+
+  /** Rates of calls in requests per second, rates of tokens in tokens per second. */
+  @Test
+  void unitsFitTheQueries() {
+    List<String> wrong = new ArrayList<>();
+    for (JsonNode panel : allPanels()) {
+      String unit = panel.path("fieldConfig").path("defaults").path("unit").asString("");
+      for (JsonNode target : panel.path("targets")) {
+        Matcher rate = RATE.matcher(target.path("expr").asString(""));
+        if (rate.find() && !target.path("expr").asString("").contains("/")) { // a share is no rate
+          String wanted = rate.group(1).contains("tokens") ? TOKENS_PER_SECOND : "reqps";
+          if (!wanted.equals(unit)) {
+            wrong.add(panel.path("title").asString("") + ": " + unit + " for " + rate.group(1) + ", wanted " + wanted);
+          }
+        }
       }
     }
+    assertEquals(List.of(), wrong, "units");
+  }
+
+  private JsonNode variable(String name) {
+    for (JsonNode variable : dashboard.path("templating").path("list")) {
+      if (variable.path("name").asString("").equals(name)) {
+        return variable;
+      }
+    }
+    return fail("no template variable " + name);
   }
 
   @Test
@@ -114,6 +170,7 @@ class DashboardIT {
   void queriesOnlyExportedMetrics() {
     Set<String> used = new LinkedHashSet<>();
     Observability.dashboardQueries(dashboard).forEach(query -> used.addAll(Observability.metricNames(query.expr())));
+    Observability.annotationQueries(dashboard).forEach(query -> used.addAll(Observability.metricNames(query.expr())));
     dashboard.path("templating").path("list").forEach(variable ->
         used.addAll(Observability.metricNames(variable.path("definition").asString(""))));
     used.removeAll(Observability.exportedMetricNames());

@@ -2,6 +2,7 @@ package dev.mcpratelimit.it;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.sun.tools.attach.VirtualMachine;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,6 +24,9 @@ import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.management.remote.JMXConnector;
+import javax.management.remote.JMXConnectorFactory;
+import javax.management.remote.JMXServiceURL;
 
 /**
  * An MCP server in its own JVM, optionally with the agent attached by {@code -javaagent}: the
@@ -199,6 +203,16 @@ public final class ForkedServer implements AutoCloseable {
   /** The server JVM's process id (to attach the agent to it). */
   public long pid() {
     return process.pid();
+  }
+
+  /** A connection to the server JVM's local JMX agent, started if need be, as jconsole finds it. */
+  public JMXConnector jmx() throws Exception {
+    VirtualMachine vm = VirtualMachine.attach(String.valueOf(pid()));
+    try {
+      return JMXConnectorFactory.connect(new JMXServiceURL(vm.startLocalManagementAgent()));
+    } finally {
+      vm.detach();
+    }
   }
 
   public boolean isAlive() {

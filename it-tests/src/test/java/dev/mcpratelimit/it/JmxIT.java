@@ -1,22 +1,26 @@
 package dev.mcpratelimit.it;
 
+import static dev.mcpratelimit.it.Calls.RECOMMEND;
 import static dev.mcpratelimit.it.Calls.TRACK;
 import static dev.mcpratelimit.it.Calls.assertAllowedTimes;
 import static dev.mcpratelimit.it.Calls.assertRateLimited;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.sun.tools.attach.VirtualMachine;
 import io.modelcontextprotocol.client.McpSyncClient;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import javax.management.MBeanAttributeInfo;
+import javax.management.MBeanInfo;
 import javax.management.MBeanOperationInfo;
 import javax.management.MBeanParameterInfo;
 import javax.management.MBeanServerConnection;
@@ -25,8 +29,6 @@ import javax.management.ObjectName;
 import javax.management.openmbean.CompositeData;
 import javax.management.openmbean.TabularData;
 import javax.management.remote.JMXConnector;
-import javax.management.remote.JMXConnectorFactory;
-import javax.management.remote.JMXServiceURL;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,11 +41,12 @@ class JmxIT {
   void countersViolatorsAndOverridesThroughJmx(@TempDir Path dir) throws Exception {
     Path config = ConfigFile.write(dir, "ratelimit.properties",
         "tier.free.rate=10/h", "tier.free.burst=10", "reject.http-status=200", "violations.threshold=1", "violations.window-seconds=60",
+        "method.upstream.target=com.example.music.CatalogClient#recommend", "tool.upstream.global.rate=60/min",
         ConfigFile.caller("alice", "alice-key", "premium")[0], ConfigFile.caller("alice", "alice-key", "premium")[1]);
     try (ForkedServer server = ForkedServer.sampleServer().agent(config).start();
          McpSyncClient anonymous = McpClients.http(server, null);
          McpSyncClient alice = McpClients.http(server, "alice-key");
-         JMXConnector jmx = JMXConnectorFactory.connect(new JMXServiceURL(localManagementAgent(server.pid())))) {
+         JMXConnector jmx = server.jmx()) {
       server.assertAgentStarted("enforce");
       MBeanServerConnection mbeans = jmx.getMBeanServerConnection();
       ObjectName limiter = new ObjectName("dev.mcpratelimit:type=Limiter");
@@ -51,15 +54,21 @@ class JmxIT {
       mbeans.addNotificationListener(limiter, (notification, handback) -> notifications.add(notification), null, null);
 
       assertAllowedTimes(3, alice, "get_track", TRACK);
+      assertAllowedTimes(2, alice, "recommend_tracks", RECOMMEND);
       assertAllowedTimes(10, anonymous, "get_track", TRACK);
       assertRateLimited(anonymous, "get_track", TRACK, "call 11");
       assertRateLimited(anonymous, "get_track", TRACK, "call 12");
 
       assertEquals("enforce", mbeans.getAttribute(limiter, "Mode"));
       assertEquals(true, mbeans.getAttribute(limiter, "ConfigValid"));
-      assertEquals(13L, mbeans.getAttribute(limiter, "AllowedTotal"));
+      // MCP tool calls only: the method inside each recommend_tracks call has its own bean.
+      assertEquals(15L, mbeans.getAttribute(limiter, "AllowedTotal"));
       assertEquals(2L, mbeans.getAttribute(limiter, "RejectedTotal"));
-      assertEquals(13L, mbeans.getAttribute(limiter, "TokensConsumedTotal"));
+      assertEquals(15L, mbeans.getAttribute(limiter, "TokensConsumedTotal"));
+      assertEquals(2L, mbeans.getAttribute(new ObjectName("dev.mcpratelimit:type=MethodUsage,tier=premium,method=upstream"),
+          "Allowed"));
+      assertEquals(Set.of(), mbeans.queryNames(new ObjectName("dev.mcpratelimit:type=Usage,tool=upstream,*"), null));
+      assertEveryPartIsDescribed(mbeans);
       assertEquals(0L, mbeans.getAttribute(limiter, "InternalErrors"));
       ObjectName freeTrack = new ObjectName("dev.mcpratelimit:type=Usage,tier=free,tool=get_track");
       assertEquals(10L, mbeans.getAttribute(freeTrack, "Allowed"));
@@ -80,8 +89,8 @@ class JmxIT {
       assertEquals(List.of("factor", "minutes"), parameterNames(mbeans, limiter, "scaleRates"));
 
       // Another tier for a while: the caller keeps its (empty) bucket but refills at enterprise speed.
-      mbeans.invoke(limiter, "overrideTier", new Object[] {ANON, "enterprise", 1},
-          new String[] {String.class.getName(), String.class.getName(), int.class.getName()});
+      assertEquals(ANON + " is on tier enterprise for 1 min", mbeans.invoke(limiter, "overrideTier",
+          new Object[] {ANON, "enterprise", 1}, new String[] {String.class.getName(), String.class.getName(), int.class.getName()}));
       assertEquals("dev.mcpratelimit.override", notifications.poll(5, TimeUnit.SECONDS).getType());
       assertEquals(1, mbeans.getAttribute(limiter, "ActiveOverrides"));
       Thread.sleep(200); // 1000/min: a token every 60 ms
@@ -89,19 +98,22 @@ class JmxIT {
           ? status.get("tier") : null);
       Calls.assertAllowed(anonymous, "get_track", TRACK, "on the overridden tier");
 
-      mbeans.invoke(limiter, "clearOverrides", new Object[0], new String[0]);
+      assertEquals("all tier overrides and rate scaling cleared", mbeans.invoke(limiter, "clearOverrides", new Object[0], new String[0]));
       assertEquals(0, mbeans.getAttribute(limiter, "ActiveOverrides"));
-      mbeans.invoke(limiter, "resetCaller", new Object[] {ANON}, new String[] {String.class.getName()});
+      assertEquals("buckets of " + ANON + " reset",
+          mbeans.invoke(limiter, "resetCaller", new Object[] {ANON}, new String[] {String.class.getName()}));
       assertAllowedTimes(10, anonymous, "get_track", TRACK);
       assertRateLimited(anonymous, "get_track", TRACK, "after the reset, exactly the burst again");
 
-      mbeans.invoke(limiter, "changeMode", new Object[] {"off"}, new String[] {String.class.getName()});
+      assertEquals("mode set to off (until the file is reloaded)",
+          mbeans.invoke(limiter, "changeMode", new Object[] {"off"}, new String[] {String.class.getName()}));
       assertEquals(false, mbeans.getAttribute(limiter, "Enforcing"));
       assertAllowedTimes(20, anonymous, "get_track", TRACK);
       mbeans.invoke(limiter, "changeMode", new Object[] {"enforce"}, new String[] {String.class.getName()});
       assertRateLimited(anonymous, "get_track", TRACK, "enforcing again");
 
-      mbeans.invoke(limiter, "scaleRates", new Object[] {2.0, 1}, new String[] {double.class.getName(), int.class.getName()});
+      assertEquals("every tier's rate and burst scaled by 2.0 for 1 min",
+          mbeans.invoke(limiter, "scaleRates", new Object[] {2.0, 1}, new String[] {double.class.getName(), int.class.getName()}));
       assertEquals(2.0, mbeans.getAttribute(limiter, "RateFactor"));
 
       String log = String.join("\n", server.stderr());
@@ -115,6 +127,49 @@ class JmxIT {
       assertTrue(everything.contains(ANON), "callers are named by their id: " + everything);
       assertTrue(!everything.contains("alice-key") && !everything.contains(McpClients.sha256("alice-key")),
           "no key in JMX");
+    }
+  }
+
+  /** The JDK's texts when an MBean says nothing of itself (StandardMBean, standard MBeans, MXBeans). */
+  private static final Set<String> JDK_DEFAULTS = Set.of("Information on the management interface of the MBean",
+      "Attribute exposed for management", "Operation exposed for management", "");
+
+  /**
+   * What jconsole and jmxterm show of every agent MBean: the bean, each attribute, operation and
+   * parameter has a description of its own (not empty, not its name, not the JDK's default), every
+   * parameter a name, and every operation impact ACTION and a String result (the line saying what it changed).
+   */
+  private static void assertEveryPartIsDescribed(MBeanServerConnection mbeans) throws Exception {
+    List<String> undescribed = new ArrayList<>();
+    Set<String> types = new TreeSet<>();
+    for (ObjectName name : mbeans.queryNames(new ObjectName("dev.mcpratelimit:*"), null)) {
+      types.add(name.getKeyProperty("type"));
+      MBeanInfo info = mbeans.getMBeanInfo(name);
+      check(undescribed, name + "", name.getKeyProperty("type"), info.getDescription());
+      for (MBeanAttributeInfo attribute : info.getAttributes()) {
+        check(undescribed, name + " attribute", attribute.getName(), attribute.getDescription());
+      }
+      for (MBeanOperationInfo operation : info.getOperations()) {
+        check(undescribed, name + " operation", operation.getName(), operation.getDescription());
+        if (operation.getImpact() != MBeanOperationInfo.ACTION || !operation.getReturnType().equals(String.class.getName())) {
+          undescribed.add(name + " operation " + operation.getName() + ": impact " + operation.getImpact() + ", returns "
+              + operation.getReturnType() + " (wanted ACTION, a String)");
+        }
+        for (MBeanParameterInfo parameter : operation.getSignature()) {
+          check(undescribed, name + " " + operation.getName() + " parameter", parameter.getName(), parameter.getDescription());
+          if (parameter.getName().matches("p\\d+")) {
+            undescribed.add(name + " " + operation.getName() + ": unnamed parameter " + parameter.getName());
+          }
+        }
+      }
+    }
+    assertEquals(Set.of("Limiter", "MethodUsage", "Usage", "Violations"), types, "agent MBean types");
+    assertEquals(List.of(), undescribed, "parts of the agent's MBeans without a real description");
+  }
+
+  private static void check(List<String> undescribed, String where, String name, String description) {
+    if (description == null || JDK_DEFAULTS.contains(description.strip()) || description.strip().equalsIgnoreCase(name)) {
+      undescribed.add(where + " " + name + ": \"" + description + "\"");
     }
   }
 
@@ -138,15 +193,5 @@ class JmxIT {
       }
     }
     throw new AssertionError("no operation " + operation);
-  }
-
-  /** The JVM's local JMX connector, as jconsole finds it. */
-  private static String localManagementAgent(long pid) throws Exception {
-    VirtualMachine vm = VirtualMachine.attach(String.valueOf(pid));
-    try {
-      return vm.startLocalManagementAgent();
-    } finally {
-      vm.detach();
-    }
   }
 }

@@ -209,6 +209,17 @@ final class Observability {
     }
   }
 
+  /** The query of every annotation of the dashboard that has one (not Grafana's built-in annotations). */
+  static List<PanelQuery> annotationQueries(JsonNode dashboard) {
+    List<PanelQuery> queries = new ArrayList<>();
+    for (JsonNode annotation : dashboard.path("annotations").path("list")) {
+      if (annotation.has("expr")) {
+        queries.add(new PanelQuery("annotation " + annotation.path("name").asString(""), "", annotation.path("expr").asString("")));
+      }
+    }
+    return queries;
+  }
+
   /** The names of the dashboard's template variables. */
   static Set<String> dashboardVariables(JsonNode dashboard) {
     Set<String> names = new LinkedHashSet<>();

@@ -22,6 +22,8 @@ import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
+import javax.management.ObjectName;
+import javax.management.remote.JMXConnector;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
@@ -57,7 +59,13 @@ class PrometheusIT {
       Map.entry("mcp_ratelimit_active_overrides", "gauge"),
       Map.entry("mcp_ratelimit_forgiven_evictions_total", "counter"),
       Map.entry("mcp_ratelimit_persistent_violators", "gauge"),
-      Map.entry("mcp_ratelimit_top_violator_rejections", "gauge"));
+      Map.entry("mcp_ratelimit_top_violator_rejections", "gauge"),
+      Map.entry("mcp_ratelimit_method_calls_total", "counter"),
+      Map.entry("mcp_ratelimit_method_tokens_consumed_total", "counter"),
+      Map.entry("mcp_ratelimit_mode", "gauge"),
+      Map.entry("mcp_ratelimit_build", "gauge"));
+  /** The sample server's recommend_tracks calls it once per call. */
+  private static final String METHOD = "upstream_recommend";
 
   @TempDir
   Path dir;
@@ -103,7 +111,9 @@ class PrometheusIT {
         "tool.search_tracks.tier.free.rate=3/min",
         "reject.http-status=200",
         "violations.threshold=" + THRESHOLD,
-        "violations.window-seconds=60"));
+        "violations.window-seconds=60",
+        "method." + METHOD + ".target=com.example.music.CatalogClient#recommend",
+        "tool." + METHOD + ".global.rate=600/min"));
     for (String[] caller : List.of(ConfigFile.caller("bob", "key-bob", "free"), ConfigFile.caller("carol", "key-carol", "free"),
         ConfigFile.caller("alice", "key-alice", "basic"))) {
       lines.addAll(List.of(caller));
@@ -134,7 +144,7 @@ class PrometheusIT {
 
       PrometheusText scrape = PrometheusText.parse(Observability.get(metricsUrl));
       System.out.println("[PrometheusIT] mcp_ratelimit metrics in the scrape: " + scrape.names("mcp_ratelimit"));
-      assertExporterMatches(tally, scrape);
+      assertExporterMatches(tally, scrape, server);
       long exact = System.nanoTime();
 
       // ---- a real Prometheus scraping the exporter under a short load
@@ -180,10 +190,21 @@ class PrometheusIT {
               () -> silent + " is active: " + alerts(prometheus));
         }
 
+        // A reload and an operator override, for the dashboard's annotations to show.
+        lines.set(lines.indexOf("tier.basic.burst=20"), "tier.basic.burst=21");
+        ConfigFile.replace(config, lines.toArray(String[]::new));
+        try (JMXConnector jmx = server.jmx()) {
+          jmx.getMBeanServerConnection().invoke(new ObjectName("dev.mcpratelimit:type=Limiter"), "overrideTier",
+              new Object[] {"carol", "basic", 5}, new String[] {String.class.getName(), String.class.getName(), int.class.getName()});
+        }
+        prometheus.awaitQuery("mcp_ratelimit_config_reloads_total == 1 and on (instance) mcp_ratelimit_active_overrides == 1",
+            result -> !result.isEmpty(), wait, "the reload and the override in Prometheus");
+
         JsonNode dashboard = Observability.dashboard();
         Set<String> variables = Observability.dashboardVariables(dashboard);
         List<String> empty = new ArrayList<>();
-        List<Observability.PanelQuery> queries = Observability.dashboardQueries(dashboard);
+        List<Observability.PanelQuery> queries = new ArrayList<>(Observability.dashboardQueries(dashboard));
+        queries.addAll(Observability.annotationQueries(dashboard));
         for (Observability.PanelQuery query : queries) {
           String promql = query.runnable(variables);
           if (prometheus.query(promql).isEmpty()) {
@@ -203,7 +224,7 @@ class PrometheusIT {
           }
         }
         assertEquals(List.of(), empty, "dashboard queries without data");
-        System.out.printf("[PrometheusIT] %d dashboard queries answered; server start %d ms, calls and exact scrape %d ms,"
+        System.out.printf("[PrometheusIT] %d dashboard and annotation queries answered; server start %d ms, calls and exact scrape %d ms,"
                 + " prometheus start %d ms, prometheus checks %d ms%n", queries.size(),
             millis(start, serverUp), millis(serverUp, exact), millis(exact, prometheusUp), millis(prometheusUp, System.nanoTime()));
       } finally {
@@ -220,7 +241,7 @@ class PrometheusIT {
     return Duration.ofNanos(to - from).toMillis();
   }
 
-  private static void assertExporterMatches(Tally tally, PrometheusText scrape) {
+  private static void assertExporterMatches(Tally tally, PrometheusText scrape, ForkedServer server) {
     // Only the agent's MBeans and the exporter's own standard metrics: no host MBean leaks.
     Set<String> foreign = new TreeSet<>(scrape.names(""));
     foreign.removeIf(name -> name.startsWith("mcp_ratelimit_") || name.startsWith("jmx_") || name.startsWith("jvm_")
@@ -263,6 +284,27 @@ class PrometheusIT {
       actual.put(key + " tokens", scrape.value("mcp_ratelimit_tokens_consumed_total", labels));
     });
     assertEquals(expected, actual, "exported counters vs. what the clients saw");
+
+    // The limited method inside recommend_tracks: once per allowed call, in its own series only.
+    long recommended = observed.get(List.of("basic", "recommend_tracks"))[0];
+    assertEquals(Map.of("allowed", (double) recommended, "rejected", 0.0, "shadow_rejected", 0.0, "tokens", (double) recommended),
+        Map.of("allowed", scrape.value("mcp_ratelimit_method_calls_total", Map.of("tier", "basic", "method", METHOD, "outcome", "allowed")),
+            "rejected", scrape.value("mcp_ratelimit_method_calls_total", Map.of("tier", "basic", "method", METHOD, "outcome", "rejected")),
+            "shadow_rejected", scrape.value("mcp_ratelimit_method_calls_total",
+                Map.of("tier", "basic", "method", METHOD, "outcome", "shadow_rejected")),
+            "tokens", scrape.value("mcp_ratelimit_method_tokens_consumed_total", Map.of("tier", "basic", "method", METHOD))),
+        "the limited method's counters");
+    assertEquals(1, scrape.samples("mcp_ratelimit_method_calls_total").stream()
+        .map(sample -> sample.labels().get("method")).distinct().count(), () -> scrape.lines("method_calls"));
+
+    // Strings as labels of a gauge of 1: the mode, the agent's version (the one its start line names).
+    assertEquals(1.0, scrape.value("mcp_ratelimit_mode", Map.of("mode", "enforce")), () -> scrape.lines("mcp_ratelimit_mode"));
+    assertEquals(1, scrape.samples("mcp_ratelimit_mode").size(), () -> scrape.lines("mcp_ratelimit_mode"));
+    List<PrometheusText.Sample> build = scrape.samples("mcp_ratelimit_build");
+    assertEquals(1, build.size(), () -> scrape.lines("mcp_ratelimit_build"));
+    String version = build.get(0).labels().get("version");
+    assertTrue(server.stderr().stream().anyMatch(line -> line.contains("mcp-ratelimit-agent " + version + " started")),
+        () -> "version " + version + " is not the start line's: " + server.stderr());
 
     // The limiter's state.
     Map<String, Double> state = new TreeMap<>();
