@@ -79,7 +79,7 @@ class FloodIT {
     try (ForkedServer server = ForkedServer.sampleServer().agent(config).jvmOption("-Xmx256m").start();
          McpSyncClient premium = McpClients.http(server, PREMIUM_KEY);
          AutoCloseable closeFlooders = () -> flooders.forEach(McpSyncClient::close); // before the server stops
-         JMXConnector jmx = RemoteJvm.connect(server.pid())) {
+         JMXConnector jmx = server.jmx()) {
       server.assertAgentStarted("enforce");
       MBeanServerConnection mbeans = jmx.getMBeanServerConnection();
 
@@ -96,11 +96,11 @@ class FloodIT {
       Future<?> premiumRun = pool.submit(premiumCaller);
       assertTrue(premiumCaller.started.await(30, TimeUnit.SECONDS), "the premium caller's first call");
 
-      long heapBefore = RemoteJvm.usedHeapAfterGc(mbeans);
+      long heapBefore = Heap.usedAfterGc(mbeans);
       flood.run(pool, flooders, FREE_BURST + FIRST_PHASE_REJECTIONS);
-      long heapAfterFirst = RemoteJvm.usedHeapAfterGc(mbeans);
+      long heapAfterFirst = Heap.usedAfterGc(mbeans);
       flood.run(pool, flooders, SECOND_PHASE_REJECTIONS);
-      long heapAfterSecond = RemoteJvm.usedHeapAfterGc(mbeans);
+      long heapAfterSecond = Heap.usedAfterGc(mbeans);
 
       premiumCaller.stop.set(true);
       premiumRun.get(30, TimeUnit.SECONDS);

@@ -32,12 +32,12 @@ class InventedToolNamesIT {
     Path config = ConfigFile.write(dir, "ratelimit.properties", "tier.free.rate=60/h", "tier.free.burst=60",
         "reject.http-status=429");
     try (ForkedServer server = ForkedServer.sampleServer().agent(config).jvmOption("-Xmx256m").start();
-         JMXConnector jmx = RemoteJvm.connect(server.pid())) {
+         JMXConnector jmx = server.jmx()) {
       server.assertAgentStarted("enforce");
       MBeanServerConnection mbeans = jmx.getMBeanServerConnection();
       RawMcpClient client = RawMcpClient.connect(server);
       client.callTool("get_track", Calls.TRACK).assertToolResult("a real tool first");
-      long heapBefore = RemoteJvm.usedHeapAfterGc(mbeans);
+      long heapBefore = Heap.usedAfterGc(mbeans);
       long stderrBefore = stderrBytes(server);
 
       int refused = 0;
@@ -50,7 +50,7 @@ class InventedToolNamesIT {
           assertTrue(response.body().length() < 2048, () -> "a refusal of " + response.body().length() + " bytes");
         }
       }
-      long heapAfter = RemoteJvm.usedHeapAfterGc(mbeans);
+      long heapAfter = Heap.usedAfterGc(mbeans);
       long stderrAfter = stderrBytes(server);
       System.out.printf("invented names: %d calls, %d refused; heap after gc %d -> %d KiB; stderr +%d bytes%n",
           CALLS, refused, heapBefore >> 10, heapAfter >> 10, stderrAfter - stderrBefore);
