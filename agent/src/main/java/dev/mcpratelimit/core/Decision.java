@@ -10,6 +10,8 @@ package dev.mcpratelimit.core;
  * @param remaining whole tokens left in the binding bucket
  * @param nanosUntilFull time until the binding bucket is full again
  * @param nanosUntilAllowed time until this call (same cost) would be admitted; zero when admitted
+ * @param unavailableReason why the tool can never be called on the tier, for
+ *     {@link Outcome#UNAVAILABLE} only ({@code null} otherwise)
  */
 public record Decision(
     Outcome outcome,
@@ -21,15 +23,20 @@ public record Decision(
     BucketLimit limit,
     long remaining,
     long nanosUntilFull,
-    long nanosUntilAllowed) {
+    long nanosUntilAllowed,
+    String unavailableReason) {
 
   static Decision notLimited(String caller, String tier, String tool) {
-    return new Decision(Outcome.NOT_LIMITED, caller, tier, tool, 0, null, null, 0, 0, 0);
+    return new Decision(Outcome.NOT_LIMITED, caller, tier, tool, 0, null, null, 0, 0, 0, null);
+  }
+
+  static Decision unavailable(String caller, String tier, String tool, long cost, String reason) {
+    return new Decision(Outcome.UNAVAILABLE, caller, tier, tool, cost, null, null, 0, 0, 0, reason);
   }
 
   /** Whether the call may run (shadow rejections run too). */
   public boolean admitted() {
-    return outcome != Outcome.REJECTED;
+    return outcome != Outcome.REJECTED && outcome != Outcome.UNAVAILABLE;
   }
 
   /** Whole seconds until the call would be admitted, rounded up, at least 1 (the Retry-After value). */

@@ -5,6 +5,7 @@ import dev.mcpratelimit.core.BucketStore.Charge;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Decides calls under one policy: finds the buckets that apply to a caller and tool, charges them
@@ -45,6 +46,12 @@ public final class RateLimiter {
     }
     String effectiveTier = policy.effectiveTier(tier);
     ToolPolicy toolPolicy = policy.tool(tool);
+    Optional<String> unavailable =
+        toolPolicy.unavailableOn(effectiveTier, tierBucket ? policy.tiers().get(effectiveTier) : null);
+    if (unavailable.isPresent()) {
+      // Refused before any bucket is touched: no wait would ever make it fit.
+      return Decision.unavailable(caller, effectiveTier, tool, toolPolicy.cost(), unavailable.get());
+    }
     Charge[] charges = charges(caller, effectiveTier, toolPolicy, tierBucket);
     if (charges.length == 0) {
       return Decision.notLimited(caller, effectiveTier, tool);
@@ -137,6 +144,6 @@ public final class RateLimiter {
         : policy.mode() == Mode.SHADOW ? Outcome.SHADOW_REJECTED : Outcome.REJECTED;
     Charge bound = charges[binding];
     return new Decision(outcome, caller, tier, tool.name(), cost, bound.key().scope(), bound.limit(),
-        bindingRemaining, bindingFull, bindingWait);
+        bindingRemaining, bindingFull, bindingWait, null);
   }
 }

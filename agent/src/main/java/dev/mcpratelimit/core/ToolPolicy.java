@@ -40,21 +40,26 @@ public record ToolPolicy(String name, long cost, Map<String, BucketLimit> tierLi
    *     it is not (the status tool, a limited method inside a tool call)
    */
   public Optional<String> unavailableOn(String tier, BucketLimit tierBucket) {
-    if (deniedTiers.contains(tier)) {
+    if (!deniedTiers.isEmpty() && deniedTiers.contains(tier)) {
       return Optional.of("tool." + name + ".tier." + tier + ".allowed=false");
     }
+    BucketLimit own = tierLimits.get(tier);
+    boolean tierShort = tierBucket != null && tierBucket.capacity() < cost;
+    boolean ownShort = own != null && own.capacity() < cost;
+    boolean globalShort = global != null && global.capacity() < cost;
+    if (!tierShort && !ownShort && !globalShort) {
+      return Optional.empty(); // every call's path: no allocation
+    }
     List<String> tooSmall = new ArrayList<>();
-    if (tierBucket != null && tierBucket.capacity() < cost) {
+    if (tierShort) {
       tooSmall.add("the tier's burst of " + tierBucket.capacity());
     }
-    BucketLimit own = tierLimits.get(tier);
-    if (own != null && own.capacity() < cost) {
+    if (ownShort) {
       tooSmall.add("the tool's own burst of " + own.capacity() + " on that tier");
     }
-    if (global != null && global.capacity() < cost) {
+    if (globalShort) {
       tooSmall.add("the tool's global burst of " + global.capacity());
     }
-    return tooSmall.isEmpty() ? Optional.empty()
-        : Optional.of("cost " + cost + " exceeds " + String.join(" and ", tooSmall));
+    return Optional.of("cost " + cost + " exceeds " + String.join(" and ", tooSmall));
   }
 }

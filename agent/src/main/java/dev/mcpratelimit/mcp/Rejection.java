@@ -1,6 +1,7 @@
 package dev.mcpratelimit.mcp;
 
 import dev.mcpratelimit.core.Decision;
+import dev.mcpratelimit.core.Outcome;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -15,6 +16,8 @@ public record Rejection(int code, String message, Map<String, Object> data) {
   public static final int CODE = -32000;
   /** A call refused for want of a known API key ({@code identity.require-key=true}). */
   public static final int UNAUTHORIZED_CODE = -32001;
+  /** A tool the caller's tier may never call: not a rate limit, so never worth retrying. */
+  public static final int UNAVAILABLE_CODE = -32003;
 
   public static Rejection of(Decision decision) {
     Map<String, Object> data = new LinkedHashMap<>();
@@ -28,6 +31,16 @@ public record Rejection(int code, String message, Map<String, Object> data) {
         + " at " + decision.limit().rate() + " for tool " + decision.tool() + " on tier " + decision.tier()
         + "; retry after " + decision.retryAfterSeconds() + " s";
     return new Rejection(CODE, message, Collections.unmodifiableMap(data));
+  }
+
+  /** The tool is not available on the caller's tier (a decision with {@link Outcome#UNAVAILABLE}). */
+  public static Rejection unavailable(Decision decision) {
+    Map<String, Object> data = new LinkedHashMap<>();
+    data.put("tool", decision.tool());
+    data.put("tier", decision.tier());
+    data.put("reason", decision.unavailableReason());
+    return new Rejection(UNAVAILABLE_CODE, "Tool " + decision.tool() + " is not available on tier " + decision.tier()
+        + " (" + decision.unavailableReason() + ")", Collections.unmodifiableMap(data));
   }
 
   /** Not a rate limit: the server requires a known API key and the call had none. */

@@ -134,6 +134,11 @@ public final class AgentMBeans {
     }
 
     @Override
+    public long getUnavailable() {
+      return usage.unavailable();
+    }
+
+    @Override
     public long getTokensConsumed() {
       return usage.tokensConsumed();
     }

@@ -23,6 +23,7 @@ public final class UsageCounters implements DecisionObserver {
     private final LongAdder allowed = new LongAdder();
     private final LongAdder rejected = new LongAdder();
     private final LongAdder shadowRejected = new LongAdder();
+    private final LongAdder unavailable = new LongAdder();
     private final LongAdder tokensConsumed = new LongAdder();
 
     public long allowed() {
@@ -35,6 +36,10 @@ public final class UsageCounters implements DecisionObserver {
 
     public long shadowRejected() {
       return shadowRejected.sum();
+    }
+
+    public long unavailable() {
+      return unavailable.sum();
     }
 
     public long tokensConsumed() {
@@ -72,6 +77,7 @@ public final class UsageCounters implements DecisionObserver {
         // Shadow mode lets the call through without charging the buckets that lacked tokens.
         usage.shadowRejected.increment();
       }
+      case UNAVAILABLE -> usage.unavailable.increment();
       default -> throw new IllegalStateException(decision.outcome().name());
     }
   }

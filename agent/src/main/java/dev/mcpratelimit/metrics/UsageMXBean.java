@@ -15,6 +15,9 @@ public interface UsageMXBean {
   @Description("calls over a limit in shadow mode, let through without being charged")
   long getShadowRejected();
 
+  @Description("calls refused because the tier may never call the tool (allowed=false, or a cost above a burst)")
+  long getUnavailable();
+
   @Description("tokens taken by the allowed calls (calls times the cost)")
   long getTokensConsumed();
 }

@@ -52,7 +52,11 @@ public final class MethodGuard {
           ? limiter.decideWithinCall(within.id(), within.tier(), name)
           : limiter.decide(anonymous.id(), anonymous.tier(), name);
       observers.observe(decision);
-      return decision.outcome() == Outcome.REJECTED ? Rejection.of(decision) : null;
+      return switch (decision.outcome()) {
+        case REJECTED -> Rejection.of(decision);
+        case UNAVAILABLE -> Rejection.unavailable(decision);
+        default -> null;
+      };
     } catch (Throwable e) {
       errors.record("limited method", e);
       return null;

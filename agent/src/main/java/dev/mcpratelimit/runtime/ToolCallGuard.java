@@ -81,6 +81,9 @@ public final class ToolCallGuard {
           ? limiter.decideWithinCall(caller.id(), caller.tier(), tool)
           : limiter.decide(caller.id(), caller.tier(), tool);
       observers.observe(decision);
+      if (decision.outcome() == Outcome.UNAVAILABLE) {
+        return new Reject(Rejection.unavailable(decision), in.config().rejectHttpStatus() == 200 ? 200 : 403, List.of());
+      }
       long now = epochMillis.getAsLong();
       List<Map.Entry<String, String>> headers = http == null ? List.of() : RateLimitHeaders.of(decision, now);
       if (decision.outcome() == Outcome.REJECTED) {

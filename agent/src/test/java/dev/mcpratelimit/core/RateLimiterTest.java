@@ -233,4 +233,36 @@ class RateLimiterTest {
     Decision after = limiter.decide("judy", "basic", "get_track");
     assertEquals(29, after.remaining(), "56 tokens left, capped at 30, minus this call");
   }
+
+  @Test
+  void aDeniedTierGetsUnavailableAndNoBucketIsCharged() {
+    ToolPolicy recommend = new ToolPolicy("recommend_tracks", 1, Map.of(), null, java.util.Set.of("free"));
+    RateLimiter limiter = limiter(recommend);
+    Decision decision = limiter.decide("olga", "free", "recommend_tracks");
+    assertEquals(Outcome.UNAVAILABLE, decision.outcome());
+    assertEquals("tool.recommend_tracks.tier.free.allowed=false", decision.unavailableReason());
+    assertEquals(false, decision.admitted());
+    assertEquals(10, admittedOf(limiter, "olga", "free", "get_track", 20), "nothing was charged");
+    assertEquals(Outcome.ALLOWED, limiter.decide("oscar", "basic", "recommend_tracks").outcome());
+  }
+
+  @Test
+  void aCostNoBucketOfTheTierCanHoldIsUnavailableThereAndOnlyThere() {
+    ToolPolicy costly = new ToolPolicy("recommend_tracks", 20, Map.of(), null);
+    RateLimiter limiter = limiter(costly);
+    Decision free = limiter.decide("pia", "free", "recommend_tracks");
+    assertEquals(Outcome.UNAVAILABLE, free.outcome());
+    assertEquals("cost 20 exceeds the tier's burst of 10", free.unavailableReason());
+    assertEquals(Outcome.ALLOWED, limiter.decide("pia", "basic", "recommend_tracks").outcome());
+  }
+
+  @Test
+  void emergencyScalingThatMakesACostUnaffordableMakesTheToolUnavailableUntilItEnds() {
+    ToolPolicy costly = new ToolPolicy("recommend_tracks", 8, Map.of(), null);
+    Policy base = policy(Mode.ENFORCE, costly);
+    assertEquals(Outcome.UNAVAILABLE,
+        new RateLimiter(store, base.withTiersScaled(0.5)).decide("quin", "free", "recommend_tracks").outcome(),
+        "free's burst of 10 halved to 5 cannot hold 8: no Retry-After could come true");
+    assertEquals(Outcome.ALLOWED, new RateLimiter(store, base).decide("quin", "free", "recommend_tracks").outcome());
+  }
 }

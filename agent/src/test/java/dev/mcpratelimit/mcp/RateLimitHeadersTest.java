@@ -20,7 +20,7 @@ class RateLimitHeadersTest {
   @Test
   void anAdmittedCallTellsLimitRemainingAndReset() {
     Decision admitted = new Decision(Outcome.ALLOWED, "alice", "free", "get_track", 1, Scope.CALLER, FREE, 9,
-        TimeUnit.SECONDS.toNanos(6), 0);
+        TimeUnit.SECONDS.toNanos(6), 0, null);
     assertEquals(List.of(
         Map.entry("X-RateLimit-Limit", "10"),
         Map.entry("X-RateLimit-Remaining", "9"),
@@ -32,7 +32,7 @@ class RateLimitHeadersTest {
   @Test
   void aRejectionAddsRetryAfter() {
     Decision rejected = new Decision(Outcome.REJECTED, "alice", "free", "get_track", 1, Scope.CALLER, FREE, 0,
-        TimeUnit.MILLISECONDS.toNanos(59_500), TimeUnit.MILLISECONDS.toNanos(2_500));
+        TimeUnit.MILLISECONDS.toNanos(59_500), TimeUnit.MILLISECONDS.toNanos(2_500), null);
     List<Map.Entry<String, String>> headers = RateLimitHeaders.of(rejected, NOW);
     assertEquals(Map.entry("RateLimit", "\"free\";r=0;t=60"), headers.get(4));
     assertEquals(Map.entry("Retry-After", "3"), headers.get(5));
@@ -41,7 +41,7 @@ class RateLimitHeadersTest {
 
   @Test
   void anUnlimitedCallHasNoHeaders() {
-    Decision free = new Decision(Outcome.NOT_LIMITED, "alice", "free", "get_track", 0, null, null, 0, 0, 0);
+    Decision free = new Decision(Outcome.NOT_LIMITED, "alice", "free", "get_track", 0, null, null, 0, 0, 0, null);
     assertEquals(List.of(), RateLimitHeaders.of(free, NOW));
   }
 }

@@ -17,7 +17,7 @@ class RejectionTest {
   @Test
   void carriesTheJsonRpcCodeAMessageAndTheDataAClientActsOn() {
     Decision decision = new Decision(Outcome.REJECTED, "alice", "free", "search_tracks", 1, Scope.CALLER_TOOL,
-        new BucketLimit(5, Rate.perMinute(5)), 0, TimeUnit.SECONDS.toNanos(60), TimeUnit.MILLISECONDS.toNanos(11_500));
+        new BucketLimit(5, Rate.perMinute(5)), 0, TimeUnit.SECONDS.toNanos(60), TimeUnit.MILLISECONDS.toNanos(11_500), null);
     Rejection rejection = Rejection.of(decision);
     assertEquals(-32000, rejection.code());
     assertTrue(rejection.message().startsWith("Rate limit exceeded"), rejection.message());

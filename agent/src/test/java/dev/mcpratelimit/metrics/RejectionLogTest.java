@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class RejectionLogTest {
 
   private static final Decision REJECTED = new Decision(Outcome.REJECTED, "mallory", "free", "get_track", 1,
-      Scope.CALLER, new BucketLimit(10, Rate.perMinute(10)), 0, TimeUnit.SECONDS.toNanos(60), TimeUnit.SECONDS.toNanos(6));
+      Scope.CALLER, new BucketLimit(10, Rate.perMinute(10)), 0, TimeUnit.SECONDS.toNanos(60), TimeUnit.SECONDS.toNanos(6), null);
 
   private final FakeClock clock = new FakeClock();
   private final List<String> lines = new ArrayList<>();

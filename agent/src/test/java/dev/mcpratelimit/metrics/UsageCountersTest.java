@@ -15,7 +15,7 @@ class UsageCountersTest {
 
   private static Decision decision(Outcome outcome, String tool, long cost) {
     return new Decision(outcome, "alice", "premium", tool, cost, Scope.CALLER, new BucketLimit(10, Rate.perMinute(10)),
-        0, 0, 0);
+        0, 0, 0, null);
   }
 
   private final List<String> published = new ArrayList<>();
@@ -28,10 +28,12 @@ class UsageCountersTest {
     counters.observe(decision(Outcome.REJECTED, "recommend_tracks", 5));
     counters.observe(decision(Outcome.SHADOW_REJECTED, "recommend_tracks", 5));
     counters.observe(decision(Outcome.NOT_LIMITED, "recommend_tracks", 0));
+    counters.observe(decision(Outcome.UNAVAILABLE, "recommend_tracks", 5));
     UsageCounters.Usage usage = counters.usage("premium", "recommend_tracks");
     assertEquals(2, usage.allowed());
     assertEquals(1, usage.rejected());
     assertEquals(1, usage.shadowRejected());
+    assertEquals(1, usage.unavailable());
     assertEquals(10, usage.tokensConsumed(), "only admitted calls consume tokens");
     assertEquals(new UsageCounters.Totals(2, 1, 1, 10), counters.totals());
     assertEquals(List.of("premium/recommend_tracks"), published, "published once");

@@ -178,4 +178,24 @@ class ToolCallGuardTest {
     assertEquals(Map.entry("X-RateLimit-Limit", "10"), proceed.headers().get(0),
         "the status tool's own limit still applies to a tool of that name");
   }
+
+  @Test
+  void aToolTheTierMayNotCallIsUnavailableWith403AndChargesNothing() {
+    TestRuntime test = new TestRuntime(dir, CONFIG + "tool.search_tracks.tier.free.allowed=false\n"
+        + "tool.search_tracks.tier.basic.allowed=false\ntool.expensive.cost=20\n");
+    for (String tool : List.of("search_tracks", "expensive")) {
+      Reject reject = assertInstanceOf(Reject.class, test.guard().check(tool, true, anonymous()));
+      assertEquals(Rejection.UNAVAILABLE_CODE, reject.rejection().code());
+      assertEquals(403, reject.httpStatus());
+      assertEquals(List.of(), reject.headers(), "no Retry-After: waiting will not help");
+      assertEquals(java.util.Set.of("tool", "tier", "reason"), reject.rejection().data().keySet());
+      assertEquals(true, reject.rejection().message().startsWith("Tool " + tool + " is not available on tier free"));
+    }
+    assertEquals(Rejection.UNAVAILABLE_CODE, assertInstanceOf(Reject.class,
+        test.guard().check("search_tracks", true, null)).rejection().code(), "over stdio (basic) the same error");
+    for (int i = 0; i < 10; i++) {
+      assertInstanceOf(Proceed.class, test.guard().check("get_track", true, anonymous()), "nothing was charged");
+    }
+    assertInstanceOf(Proceed.class, test.guard().check("search_tracks", true, alice()), "premium may call it");
+  }
 }
