@@ -8,6 +8,9 @@ public final class CallerResolver {
 
   /** The caller of calls that did not arrive over HTTP and of limited methods run outside a call. */
   public static final String ANONYMOUS = "anonymous";
+  /** Anonymous HTTP clients are named by their address after this prefix. */
+  public static final String ANONYMOUS_HTTP = "anon:";
+  private static final String UNKNOWN_PEER = "unknown";
   private static final String BEARER = "bearer ";
 
   private final CallerDirectory callers;
@@ -23,6 +26,18 @@ public final class CallerResolver {
         ? anonymous()
         : callers.byId(settings.stdioCaller()).map(c -> new ResolvedCaller(c.id(), c.tier(), true))
             .orElse(anonymous());
+  }
+
+  /**
+   * Whether {@code id} names a caller this configuration can charge: a configured caller,
+   * {@value #ANONYMOUS}, or {@code anon:<address>} for an anonymous HTTP client.
+   */
+  public boolean knows(String id) {
+    if (id.equals(ANONYMOUS) || callers.byId(id).isPresent()) {
+      return true;
+    }
+    return id.startsWith(ANONYMOUS_HTTP) && (id.equals(ANONYMOUS_HTTP + UNKNOWN_PEER)
+        || TrustedProxies.isAddress(id.substring(ANONYMOUS_HTTP.length())));
   }
 
   /** The caller behind a stdio transport (or any call that did not come over HTTP). */
@@ -53,7 +68,7 @@ public final class CallerResolver {
     }
     // Unknown keys are anonymous too: one bucket per client address, so that inventing keys
     // buys nothing.
-    return new ResolvedCaller("anon:" + clientAddress(peer, forwardedFor), defaultTier, false);
+    return new ResolvedCaller(ANONYMOUS_HTTP + clientAddress(peer, forwardedFor), defaultTier, false);
   }
 
   /**
@@ -62,7 +77,7 @@ public final class CallerResolver {
    * further left were written by whoever sent the request and prove nothing).
    */
   String clientAddress(String peer, String forwardedFor) {
-    String client = peer == null ? "unknown" : peer;
+    String client = peer == null ? UNKNOWN_PEER : peer;
     if (forwardedFor == null || !trustedProxies.contains(client)) {
       return client;
     }

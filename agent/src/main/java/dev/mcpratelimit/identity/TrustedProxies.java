@@ -87,6 +87,11 @@ public final class TrustedProxies {
     return false;
   }
 
+  /** Whether {@code text} is an IPv4 or IPv6 literal (never resolves a name). */
+  static boolean isAddress(String text) {
+    return literal(text) != null;
+  }
+
   /** The address's bytes if it is an IP literal, else {@code null} (never resolves a name). */
   private static byte[] literal(String text) {
     String bare = text.startsWith("[") && text.endsWith("]") ? text.substring(1, text.length() - 1) : text;

@@ -129,7 +129,7 @@ final class OperatorControls implements LimiterMXBean {
     try {
       chosen = Mode.valueOf(mode.strip().toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException | NullPointerException e) {
-      throw new IllegalArgumentException("mode must be enforce, shadow or off, not " + mode);
+      throw new IllegalArgumentException("mode must be enforce, shadow or off, not " + shown(mode));
     }
     policy.changeMode(chosen);
     return operatorDid("mode set to " + getMode() + " (until the file is reloaded)",
@@ -139,8 +139,13 @@ final class OperatorControls implements LimiterMXBean {
   @Override
   public String overrideTier(String caller, String tier, int minutes) {
     InForce in = policy.current();
-    if (in == null || !in.config().policy().tiers().containsKey(tier)) {
-      throw new IllegalArgumentException("unknown tier " + tier);
+    if (in == null) {
+      throw new IllegalStateException("no valid configuration is in force, so there are no tiers yet");
+    }
+    requireKnown(in, caller);
+    if (tier == null || !in.config().policy().tiers().containsKey(tier)) {
+      throw new IllegalArgumentException("unknown tier " + shown(tier) + "; tiers: "
+          + String.join(", ", new java.util.TreeSet<>(in.config().policy().tiers().keySet())));
     }
     long until = until(minutes);
     policy.override(overrides -> overrides.withTier(caller, tier, until));
@@ -150,6 +155,12 @@ final class OperatorControls implements LimiterMXBean {
 
   @Override
   public String resetCaller(String caller) {
+    InForce in = policy.current();
+    if (in != null) {
+      requireKnown(in, caller);
+    } else if (caller == null) {
+      throw new IllegalArgumentException("caller must be given");
+    }
     store.resetCaller(caller);
     return operatorDid("buckets of " + caller + " reset", Map.of("action", "resetCaller", "caller", caller));
   }
@@ -169,6 +180,24 @@ final class OperatorControls implements LimiterMXBean {
   public String clearOverrides() {
     policy.override(overrides -> OperatorOverrides.NONE);
     return operatorDid("all tier overrides and rate scaling cleared", Map.of("action", "clearOverrides"));
+  }
+
+  /** Refuses an id no call could ever be charged to (a typo would otherwise be accepted silently). */
+  private static void requireKnown(InForce in, String caller) {
+    if (caller == null || !in.callers().knows(caller)) {
+      throw new IllegalArgumentException("unknown caller " + shown(caller) + ": callers are named by their"
+          + " configured id (caller.<id>.*), \"anonymous\" (stdio without stdio.caller, and limited methods"
+          + " outside a call), or anon:<address> for an anonymous HTTP client, e.g. anon:203.0.113.9");
+    }
+  }
+
+  /** An argument as an operator typed it, bounded and quoted, for a refusal's message. */
+  private static String shown(String value) {
+    if (value == null) {
+      return "(none given)";
+    }
+    String bounded = value.length() > 64 ? value.substring(0, 64) + "..." : value;
+    return "\"" + bounded.replaceAll("\\p{Cntrl}", "?") + "\"";
   }
 
   private long until(int minutes) {

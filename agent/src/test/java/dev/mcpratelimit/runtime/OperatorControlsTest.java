@@ -91,4 +91,39 @@ class OperatorControlsTest {
     assertEquals(10, admitted(test, 20));
     assertInstanceOf(Reject.class, test.guard().check("get_track", true, CLIENT));
   }
+
+  @Test
+  void unknownCallersAndMissingArgumentsAreRefusedWithAClearMessage() {
+    TestRuntime test = new TestRuntime(dir, "caller.alice.tier=basic\n");
+    IllegalArgumentException typo = assertThrows(IllegalArgumentException.class,
+        () -> test.operator().overrideTier("alcie", "premium", 5));
+    assertEquals(true, typo.getMessage().startsWith("unknown caller \"alcie\": callers are named by"), typo.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> test.operator().resetCaller("anon:not-an-address"));
+    for (String missing : new String[] {null}) {
+      assertEquals("unknown caller (none given)", assertThrows(IllegalArgumentException.class,
+          () -> test.operator().overrideTier(missing, "basic", 5)).getMessage().split(":")[0]);
+      assertEquals(true, assertThrows(IllegalArgumentException.class,
+          () -> test.operator().overrideTier("alice", missing, 5)).getMessage().startsWith("unknown tier (none given)"));
+      assertEquals(true, assertThrows(IllegalArgumentException.class,
+          () -> test.operator().changeMode(missing)).getMessage().endsWith("not (none given)"));
+    }
+    assertEquals(0, test.operator().getActiveOverrides());
+    test.operator().overrideTier("alice", "premium", 5);
+    test.operator().overrideTier(ANON, "basic", 5);
+    test.operator().overrideTier("anonymous", "basic", 5);
+    test.operator().resetCaller("anon:::1");
+    assertEquals(3, test.operator().getActiveOverrides());
+  }
+
+  @Test
+  void aScalingThatOverflowsABucketIsRefusedAndLeavesNoTrace() {
+    // 1/s with a burst of 9e9 is 9e18 credit; tripled it no longer fits in a long.
+    TestRuntime test = new TestRuntime(dir, "tier.huge.rate=1/s\ntier.huge.burst=9000000000\n");
+    assertThrows(IllegalArgumentException.class, () -> test.operator().scaleRates(3, 5));
+    assertEquals(1.0, test.operator().getRateFactor());
+    assertEquals(0, test.operator().getActiveOverrides());
+    test.rewrite("tier.huge.rate=1/s\ntier.huge.burst=9000000000\ntier.free.rate=20/min\n");
+    assertEquals(1, test.operator().getReloadCount(), "later reloads still work");
+    assertEquals(20, admitted(test, 40));
+  }
 }
