@@ -40,4 +40,20 @@ class WithoutLimitsIT {
       assertTrue(server.stderr().stream().noneMatch(line -> line.contains("WARNING")), () -> String.join("\n", server.stderr()));
     }
   }
+
+  @Test
+  void withAnInvalidFileNothingIsLimitedAndTheStatusToolStillAnswers(@TempDir Path dir) throws Exception {
+    Path config = ConfigFile.write(dir, "ratelimit.properties", "mode=loud");
+    try (ForkedServer server = ForkedServer.sampleServer().agent(config).start()) {
+      server.assertStartLine("none");
+      RawMcpClient client = RawMcpClient.connect(server);
+      for (int i = 0; i < 30; i++) {
+        client.callTool("get_track", TRACK).assertToolResult("call " + i);
+      }
+      RawMcpClient.Response status = client.callTool("rate_limit_status", java.util.Map.of());
+      assertEquals(200, status.status(), status::toString);
+      assertEquals(false, status.structuredContent().get("limitsInForce"), status::toString);
+      assertTrue(server.stderr().stream().noneMatch(line -> line.contains("ERROR")), () -> String.join("\n", server.stderr()));
+    }
+  }
 }
