@@ -62,7 +62,7 @@ import javax.management.remote.JMXServiceURL;
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar dev.mcpratelimit.benchmarks.OverheadRun \
- *     [--pairs 8] [--warmup 20000] [--calls 20000] [--startup-pairs 10] \
+ *     [--pairs 10] [--warmup 100000] [--calls 100000] [--startup-pairs 10] \
  *     [--agent agent/target/mcp-ratelimit-agent.jar] [--server sample-mcp-server/target/sample-mcp-server.jar] \
  *     [--startup-config demo/ratelimit.properties] [--only with|without] [--jvm-option OPT]...
  * </pre>
@@ -578,9 +578,9 @@ public final class OverheadRun {
     Path agent = Path.of("agent/target/mcp-ratelimit-agent.jar");
     Path server = Path.of("sample-mcp-server/target/sample-mcp-server.jar");
     Path startupConfig = Path.of("demo/ratelimit.properties");
-    int pairs = 8;
-    int warmup = 20_000;
-    int calls = 20_000;
+    int pairs = 10;
+    int warmup = 100_000;
+    int calls = 100_000;
     int startupPairs = 10;
     String only = null;
     List<String> jvmOptions = new ArrayList<>();
