@@ -19,6 +19,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -118,7 +119,16 @@ public final class OverheadRun {
 
   /** One server JVM's measured phase. */
   record CallRun(boolean agent, long cpuTicks, long jitTicks, long gcTicks, long allocatedBytes, long[] sortedNanos,
-      long wallNanos, int calls, String load) {
+      long wallNanos, int calls, String load, Map<String, Long> threadTicks) {
+
+    /** CPU per call by thread name group, in µs, the biggest first. */
+    String threadGroups() {
+      StringBuilder text = new StringBuilder();
+      threadTicks.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(6)
+          .forEach(e -> text.append(String.format(Locale.ROOT, "%s%s %.1f", text.length() == 0 ? "" : ", ", e.getKey(),
+              e.getValue() * 1e6 / CLOCK_TICKS_PER_SECOND / calls)));
+      return text.toString();
+    }
 
     double cpuMicrosPerCall() {
       return cpuTicks * 1e6 / CLOCK_TICKS_PER_SECOND / calls;
@@ -168,6 +178,7 @@ public final class OverheadRun {
             pair + 1, agent ? "with" : "without", run.cpuMicrosPerCall(), run.jitMicrosPerCall(),
             run.gcTicks() * 1e6 / CLOCK_TICKS_PER_SECOND / run.calls(), run.appCpuMicrosPerCall(), run.bytesPerCall(),
             run.percentileMicros(50), run.percentileMicros(99), run.callsPerSecond(), run.load());
+        System.out.println("         µs/call by thread: " + run.threadGroups());
       }
       pairs.add(runs);
     }
@@ -245,7 +256,8 @@ public final class OverheadRun {
         long bytesAfter = allocation.totalAllocatedBytes();
         Arrays.sort(nanos);
         return new CallRun(agent, cpuAfter.total - cpuBefore.total, cpuAfter.jit - cpuBefore.jit,
-            cpuAfter.gc - cpuBefore.gc, bytesAfter - bytesBefore, nanos, wall, options.calls(), load);
+            cpuAfter.gc - cpuBefore.gc, bytesAfter - bytesBefore, nanos, wall, options.calls(), load,
+            CpuSample.groupTicks(cpuBefore, cpuAfter));
       }
     } catch (Exception e) {
       throw new IllegalStateException("a run " + (agent ? "with" : "without") + " the agent failed: " + e
@@ -280,12 +292,13 @@ public final class OverheadRun {
   }
 
   /** Cumulative CPU ticks of a process, in all and for its JIT compiler and GC threads. */
-  private record CpuSample(long total, long jit, long gc) {
+  private record CpuSample(long total, long jit, long gc, Map<String, Long> byThread) {
 
     static CpuSample of(long pid) throws IOException {
       long total = ticks(Files.readString(Path.of("/proc", Long.toString(pid), "stat")));
       long jit = 0;
       long gc = 0;
+      Map<String, Long> byThread = new HashMap<>();
       File[] tasks = new File("/proc/" + pid + "/task").listFiles();
       for (File task : tasks == null ? new File[0] : tasks) {
         String stat;
@@ -295,13 +308,35 @@ public final class OverheadRun {
           continue; // the thread ended meanwhile
         }
         String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+        long ticks = ticks(stat);
         if (name.contains("CompilerThre")) {
-          jit += ticks(stat);
+          jit += ticks;
         } else if (name.startsWith("GC Thread") || name.startsWith("G1 ") || name.startsWith("VM Thread")) {
-          gc += ticks(stat);
+          gc += ticks;
+        }
+        byThread.put(task.getName(), ticks);
+        NAMES.put(task.getName(), threadGroup(name));
+      }
+      return new CpuSample(total, jit, gc, byThread);
+    }
+
+    /** Thread ids to their name groups (the kernel's 15-character names, digits dropped). */
+    private static final Map<String, String> NAMES = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static String threadGroup(String name) {
+      return name.replaceAll("[0-9]+", "N");
+    }
+
+    /** CPU ticks between two samples by thread name group; threads that ended in between are missing. */
+    static Map<String, Long> groupTicks(CpuSample before, CpuSample after) {
+      Map<String, Long> groups = new java.util.TreeMap<>();
+      for (Map.Entry<String, Long> thread : after.byThread.entrySet()) {
+        long delta = thread.getValue() - before.byThread.getOrDefault(thread.getKey(), 0L);
+        if (delta > 0) {
+          groups.merge(NAMES.getOrDefault(thread.getKey(), "?"), delta, Long::sum);
         }
       }
-      return new CpuSample(total, jit, gc);
+      return groups;
     }
 
     /** utime + stime: fields 14 and 15 of a stat line, counted after the command name. */
