@@ -46,6 +46,7 @@ public final class JfrSummary {
     long agentAllocated = 0;
     Map<String, Long> allocationSites = new HashMap<>();
     Map<String, Long> allocationEntries = new HashMap<>();
+    Map<String, Long> allocationFrames = new HashMap<>();
 
     try (RecordingFile recording = new RecordingFile(file)) {
       while (recording.hasMoreEvents()) {
@@ -82,6 +83,7 @@ public final class JfrSummary {
             String objectClass = event.getClass("objectClass").getName();
             increment(allocationSites, objectClass + " in " + name(frames.get(innermost)) + line(frames.get(innermost)), weight);
             increment(allocationEntries, name(frames.get(outermost)), weight);
+            increment(allocationFrames, name(frames.get(innermost)), weight);
           }
         }
       }
@@ -96,6 +98,7 @@ public final class JfrSummary {
         + "frame on the stack (%d calls)%n", (double) allocated / calls, (double) agentAllocated / calls,
         100.0 * agentAllocated / Math.max(1, allocated), calls);
     print("agent allocation by class and innermost agent frame, B per call", allocationSites, agentAllocated, top, true, calls);
+    print("agent allocation by the innermost agent frame, B per call", allocationFrames, agentAllocated, top, true, calls);
     print("agent allocation by the outermost agent frame, B per call", allocationEntries, agentAllocated, top, true, calls);
   }
 
