@@ -22,9 +22,10 @@ public record Policy(Map<String, BucketLimit> tiers, String defaultTier, Map<Str
     return tier != null && tiers.containsKey(tier) ? tier : defaultTier;
   }
 
+  /** The tool's policy, or {@link ToolPolicy#UNCONFIGURED} for a tool the file does not name. */
   public ToolPolicy tool(String name) {
     ToolPolicy policy = tools.get(name);
-    return policy != null ? policy : ToolPolicy.unconfigured(name);
+    return policy != null ? policy : ToolPolicy.UNCONFIGURED;
   }
 
   public Policy withMode(Mode newMode) {

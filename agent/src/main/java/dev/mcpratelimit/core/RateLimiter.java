@@ -56,7 +56,7 @@ public final class RateLimiter {
     if (charges.length == 0) {
       return Decision.notLimited(caller, effectiveTier, tool);
     }
-    return describe(caller, effectiveTier, toolPolicy, charges, store.tryConsume(charges, toolPolicy.cost()));
+    return describe(caller, effectiveTier, tool, toolPolicy.cost(), charges, store.tryConsume(charges, toolPolicy.cost()));
   }
 
   /**
@@ -117,9 +117,9 @@ public final class RateLimiter {
    * tokens left (ties: the one longest from full), after a rejection the one that makes the
    * caller wait longest.
    */
-  private Decision describe(String caller, String tier, ToolPolicy tool, Charge[] charges, Balances balances) {
+  private Decision describe(String caller, String tier, String tool, long cost, Charge[] charges,
+      Balances balances) {
     boolean admitted = balances.admitted();
-    long cost = tool.cost();
     int binding = 0;
     long bindingRemaining = Long.MAX_VALUE;
     long bindingFull = 0;
@@ -143,7 +143,7 @@ public final class RateLimiter {
     Outcome outcome = admitted ? Outcome.ALLOWED
         : policy.mode() == Mode.SHADOW ? Outcome.SHADOW_REJECTED : Outcome.REJECTED;
     Charge bound = charges[binding];
-    return new Decision(outcome, caller, tier, tool.name(), cost, bound.key().scope(), bound.limit(),
+    return new Decision(outcome, caller, tier, tool, cost, bound.key().scope(), bound.limit(),
         bindingRemaining, bindingFull, bindingWait, null);
   }
 }

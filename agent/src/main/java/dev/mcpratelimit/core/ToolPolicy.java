@@ -27,10 +27,11 @@ public record ToolPolicy(String name, long cost, Map<String, BucketLimit> tierLi
     this(name, cost, tierLimits, global, Set.of());
   }
 
-  /** A tool nobody configured: cost 1, only the caller's tier bucket applies. */
-  public static ToolPolicy unconfigured(String name) {
-    return new ToolPolicy(name, 1, Map.of(), null);
-  }
+  /**
+   * Every tool nobody configured: cost 1, only the caller's tier bucket applies. One shared value
+   * (its name is empty: a decision names the called tool itself), not one per call.
+   */
+  public static final ToolPolicy UNCONFIGURED = new ToolPolicy("", 1, Map.of(), null);
 
   /**
    * Why a call of this tool on {@code tier} can never be admitted, or empty if it can: the tier is

@@ -5,7 +5,6 @@ import dev.mcpratelimit.mcp.Rejection;
 import dev.mcpratelimit.mcp.StatusTool;
 import dev.mcpratelimit.runtime.AgentRuntime;
 import dev.mcpratelimit.runtime.CallContext;
-import dev.mcpratelimit.runtime.CallContext.HttpRequest;
 import dev.mcpratelimit.runtime.HttpOrigin;
 import dev.mcpratelimit.runtime.RateLimitExceededException;
 import dev.mcpratelimit.runtime.ToolCallVerdict;
@@ -42,7 +41,13 @@ public final class Gate {
    */
   public static void httpRequestStarted(String credential, String peer, Enumeration<String> forwardedFor,
       Object response) {
-    CallContext.httpStarted(new HttpOrigin(credential, peer, joined(forwardedFor)), response);
+    CallContext.httpStarted(credential, peer, joined(forwardedFor), response);
+  }
+
+  /** Whether {@code X-Forwarded-For} can matter (trusted proxies are configured): else it is not read. */
+  public static boolean readsForwardedFor() {
+    AgentRuntime runtime = AgentRuntime.current();
+    return runtime != null && runtime.trustsProxies();
   }
 
   /** The lines of a list header as one comma-separated value, or {@code null} if there are none. */
@@ -66,9 +71,8 @@ public final class Gate {
    * after the dispatch and would overwrite a rejection's status.
    */
   public static void setStatus(Object response, int status) {
-    HttpRequest http = CallContext.http();
     try {
-      ServletResponses.setStatus(response, http != null && http.status != 0 ? http.status : status);
+      ServletResponses.setStatus(response, CallContext.statusOr(status));
     } catch (Throwable e) {
       AgentRuntime runtime = AgentRuntime.current();
       if (runtime != null) {
@@ -93,12 +97,11 @@ public final class Gate {
       return null;
     }
     try {
-      HttpRequest http = CallContext.http();
+      HttpOrigin http = CallContext.httpOrigin();
       String name = toolName(params);
-      ToolCallVerdict verdict = runtime.toolCalls().check(name, name != null && serverHas(tools, name, runtime),
-          http == null ? null : http.origin);
+      ToolCallVerdict verdict = runtime.toolCalls().check(name, name != null && serverHas(tools, name, runtime), http);
       if (http != null) {
-        respond(http, verdict);
+        respond(CallContext.httpResponse(), verdict);
       }
       if (verdict instanceof Proceed proceed) {
         if (proceed.caller() != null) {
@@ -127,13 +130,11 @@ public final class Gate {
     CallContext.dispatchEnded();
   }
 
-  private static void respond(HttpRequest http, ToolCallVerdict verdict) throws Throwable {
-    for (Map.Entry<String, String> header : verdict.headers()) {
-      ServletResponses.setHeader(http.response, header.getKey(), header.getValue());
-    }
+  private static void respond(Object response, ToolCallVerdict verdict) throws Throwable {
+    verdict.headers().writeTo((name, value) -> ServletResponses.addHeader(response, name, value));
     if (verdict instanceof Reject reject && reject.httpStatus() != 200) {
-      http.status = reject.httpStatus();
-      ServletResponses.setStatus(http.response, reject.httpStatus());
+      CallContext.respondedWith(reject.httpStatus());
+      ServletResponses.setStatus(response, reject.httpStatus());
     }
   }
 

@@ -11,7 +11,7 @@ import java.lang.invoke.MethodType;
  */
 final class ServletResponses {
 
-  private record Handles(MethodHandle setHeader, MethodHandle setStatus) {}
+  private record Handles(MethodHandle addHeader, MethodHandle setStatus) {}
 
   private static final ClassValue<Handles> HANDLES = new ClassValue<>() {
     @Override
@@ -20,7 +20,7 @@ final class ServletResponses {
         Class<?> api = Class.forName("jakarta.servlet.http.HttpServletResponse", false, type.getClassLoader());
         MethodHandles.Lookup lookup = MethodHandles.publicLookup();
         return new Handles(
-            lookup.findVirtual(api, "setHeader", MethodType.methodType(void.class, String.class, String.class))
+            lookup.findVirtual(api, "addHeader", MethodType.methodType(void.class, String.class, String.class))
                 .asType(MethodType.methodType(void.class, Object.class, String.class, String.class)),
             lookup.findVirtual(api, "setStatus", MethodType.methodType(void.class, int.class))
                 .asType(MethodType.methodType(void.class, Object.class, int.class)));
@@ -32,8 +32,8 @@ final class ServletResponses {
 
   private ServletResponses() {}
 
-  static void setHeader(Object response, String name, String value) throws Throwable {
-    HANDLES.get(response.getClass()).setHeader().invokeExact(response, name, value);
+  static void addHeader(Object response, String name, String value) throws Throwable {
+    HANDLES.get(response.getClass()).addHeader().invokeExact(response, name, value);
   }
 
   static void setStatus(Object response, int status) throws Throwable {

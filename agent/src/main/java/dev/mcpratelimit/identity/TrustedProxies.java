@@ -74,6 +74,10 @@ public final class TrustedProxies {
     return new TrustedProxies(blocks);
   }
 
+  public boolean isEmpty() {
+    return blocks.isEmpty();
+  }
+
   public boolean contains(String address) {
     byte[] bytes = address == null ? null : literal(address.strip());
     if (bytes == null) {

@@ -15,7 +15,7 @@ public final class HttpPostAdvice {
   @Advice.OnMethodEnter(suppress = Throwable.class)
   public static void enter(@Advice.Argument(0) HttpServletRequest request, @Advice.Argument(1) Object response) {
     Gate.httpRequestStarted(request.getHeader(Gate.identityHeader()), request.getRemoteAddr(),
-        request.getHeaders("X-Forwarded-For"), response);
+        Gate.readsForwardedFor() ? request.getHeaders("X-Forwarded-For") : null, response);
   }
 
   @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)

@@ -3,41 +3,55 @@ package dev.mcpratelimit.mcp;
 import dev.mcpratelimit.core.Decision;
 import dev.mcpratelimit.core.Nanos;
 import dev.mcpratelimit.core.Outcome;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The HTTP headers of a {@code tools/call} response, from the decision that admitted or rejected
  * it: the de-facto {@code X-RateLimit-*} trio and the IETF draft's {@code RateLimit} and
- * {@code RateLimit-Policy}, all about the binding bucket.
+ * {@code RateLimit-Policy}, all about the binding bucket. Values only; {@link #writeTo} names them.
+ *
+ * @param retryAfter the {@code Retry-After} value, {@code null} unless the call was rejected
  */
-public final class RateLimitHeaders {
+public record RateLimitHeaders(String limit, String remaining, String reset, String policy, String rateLimit,
+    String retryAfter) {
 
-  private RateLimitHeaders() {}
+  /** No headers: an unlimited call, a refusal that is not a rate limit, or stdio. */
+  public static final RateLimitHeaders NONE = new RateLimitHeaders(null, null, null, null, null, null);
 
-  /**
-   * @param epochMillis the wall-clock time of the decision, for {@code X-RateLimit-Reset}
-   * @return header names and values in a stable order; none for an unlimited call
-   */
-  public static List<Map.Entry<String, String>> of(Decision decision, long epochMillis) {
-    List<Map.Entry<String, String>> headers = new ArrayList<>(6);
-    if (decision.outcome() == Outcome.NOT_LIMITED) {
-      return headers;
+  /** Where headers go (the HTTP response). */
+  @FunctionalInterface
+  public interface Sink {
+    void add(String name, String value) throws Throwable;
+  }
+
+  /** @param epochMillis the wall-clock time of the decision, for {@code X-RateLimit-Reset} */
+  public static RateLimitHeaders of(Decision decision, long epochMillis) {
+    if (decision.outcome() == Outcome.NOT_LIMITED || decision.outcome() == Outcome.UNAVAILABLE) {
+      return NONE;
     }
-    long burst = decision.limit().capacity();
-    String policy = "\"" + decision.tier() + "\"";
-    headers.add(Map.entry("X-RateLimit-Limit", Long.toString(burst)));
-    headers.add(Map.entry("X-RateLimit-Remaining", Long.toString(decision.remaining())));
-    headers.add(Map.entry("X-RateLimit-Reset", Long.toString(epochSecondsAfter(epochMillis, decision.nanosUntilFull()))));
-    headers.add(Map.entry("RateLimit-Policy",
-        policy + ";q=" + burst + ";w=" + Nanos.ceilSeconds(decision.limit().nanosToFillFromEmpty())));
-    headers.add(Map.entry("RateLimit", policy + ";r=" + decision.remaining() + ";t=" + decision.secondsUntilFull()));
-    if (decision.outcome() == Outcome.REJECTED) {
-      headers.add(Map.entry("Retry-After", Long.toString(decision.retryAfterSeconds())));
+    String burst = Long.toString(decision.limit().capacity());
+    String remaining = Long.toString(decision.remaining());
+    String tier = "\"" + decision.tier() + "\"";
+    return new RateLimitHeaders(burst, remaining,
+        Long.toString(epochSecondsAfter(epochMillis, decision.nanosUntilFull())),
+        tier + ";q=" + burst + ";w=" + Nanos.ceilSeconds(decision.limit().nanosToFillFromEmpty()),
+        tier + ";r=" + remaining + ";t=" + decision.secondsUntilFull(),
+        decision.outcome() == Outcome.REJECTED ? Long.toString(decision.retryAfterSeconds()) : null);
+  }
+
+  /** Adds the headers to {@code sink} in a stable order; none for {@link #NONE}. */
+  public void writeTo(Sink sink) throws Throwable {
+    if (limit == null) {
+      return;
     }
-    return headers;
+    sink.add("X-RateLimit-Limit", limit);
+    sink.add("X-RateLimit-Remaining", remaining);
+    sink.add("X-RateLimit-Reset", reset);
+    sink.add("RateLimit-Policy", policy);
+    sink.add("RateLimit", rateLimit);
+    if (retryAfter != null) {
+      sink.add("Retry-After", retryAfter);
+    }
   }
 
   /** Whole Unix seconds, rounded up, at which {@code nanos} from {@code epochMillis} have passed. */

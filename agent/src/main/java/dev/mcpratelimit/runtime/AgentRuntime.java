@@ -223,6 +223,12 @@ public final class AgentRuntime {
     return errors;
   }
 
+  /** Whether the configuration in force believes some proxies' {@code X-Forwarded-For}. */
+  public boolean trustsProxies() {
+    InForce in = policy.current();
+    return in != null && !in.config().identity().trustedProxies().isEmpty();
+  }
+
   /** The HTTP header that carries API keys under the configuration in force. */
   public String identityHeader() {
     InForce in = policy.current();

@@ -12,56 +12,85 @@ import dev.mcpratelimit.identity.ResolvedCaller;
  * is bound to the SDK's request object on the dispatch thread and picked up by the worker. That
  * binding is by identity (two identical calls from different callers are equal records) and weak,
  * so a call that never runs leaves nothing behind.
+ *
+ * <p>Each thread has one mutable slot whose fields are cleared, never removed: setting and
+ * removing thread-locals on every request would allocate an entry each time.
  */
 public final class CallContext {
 
-  /**
-   * An HTTP request being served, with its response (an {@code HttpServletResponse}, typed
-   * {@code Object}: the agent does not link the servlet API).
-   */
-  public static final class HttpRequest {
-    public final HttpOrigin origin;
-    public final Object response;
+  /** One thread's context. The response is an {@code HttpServletResponse}, typed {@code Object}. */
+  private static final class Slot {
+    boolean http;
+    String credential;
+    String peer;
+    String forwardedFor;
+    Object response;
     /** A status the agent chose for this response (0: none), which the transport must not overwrite. */
-    public int status;
-
-    HttpRequest(HttpOrigin origin, Object response) {
-      this.origin = origin;
-      this.response = response;
-    }
+    int status;
+    ResolvedCaller dispatching;
+    ResolvedCaller inTool;
   }
 
-  private static final ThreadLocal<HttpRequest> HTTP = new ThreadLocal<>();
-  private static final ThreadLocal<ResolvedCaller> DISPATCHING = new ThreadLocal<>();
-  private static final ThreadLocal<ResolvedCaller> IN_TOOL = new ThreadLocal<>();
-  private static final Cache<Object, ResolvedCaller> BY_REQUEST = Caffeine.newBuilder().weakKeys().build();
+  private static final ThreadLocal<Slot> SLOT = ThreadLocal.withInitial(Slot::new);
+  // Maintenance on the calling thread: the default executor wakes a common-pool thread per write.
+  private static final Cache<Object, ResolvedCaller> BY_REQUEST =
+      Caffeine.newBuilder().weakKeys().executor(Runnable::run).build();
 
   private CallContext() {}
 
-  public static void httpStarted(HttpOrigin origin, Object response) {
-    HTTP.set(new HttpRequest(origin, response));
+  public static void httpStarted(String credential, String peer, String forwardedFor, Object response) {
+    Slot slot = SLOT.get();
+    slot.http = true;
+    slot.credential = credential;
+    slot.peer = peer;
+    slot.forwardedFor = forwardedFor;
+    slot.response = response;
+    slot.status = 0;
   }
 
   public static void httpEnded() {
-    HTTP.remove();
+    Slot slot = SLOT.get();
+    slot.http = false;
+    slot.credential = null;
+    slot.peer = null;
+    slot.forwardedFor = null;
+    slot.response = null;
+    slot.status = 0;
   }
 
-  /** The HTTP request this thread is serving, or {@code null} (stdio, or no request at all). */
-  public static HttpRequest http() {
-    return HTTP.get();
+  /** Where the HTTP request this thread serves came from, or {@code null} (stdio, or no request). */
+  public static HttpOrigin httpOrigin() {
+    Slot slot = SLOT.get();
+    return slot.http ? new HttpOrigin(slot.credential, slot.peer, slot.forwardedFor) : null;
+  }
+
+  /** The response of the HTTP request this thread serves, or {@code null}. */
+  public static Object httpResponse() {
+    return SLOT.get().response;
+  }
+
+  /** Remembers a status the agent set, so that the transport's own {@code setStatus} keeps it. */
+  public static void respondedWith(int status) {
+    SLOT.get().status = status;
+  }
+
+  /** The status the agent set on this thread's HTTP response, or {@code fallback} if none. */
+  public static int statusOr(int fallback) {
+    Slot slot = SLOT.get();
+    return slot.http && slot.status != 0 ? slot.status : fallback;
   }
 
   public static void dispatchStarted(ResolvedCaller caller) {
-    DISPATCHING.set(caller);
+    SLOT.get().dispatching = caller;
   }
 
   public static void dispatchEnded() {
-    DISPATCHING.remove();
+    SLOT.get().dispatching = null;
   }
 
   /** On the dispatch thread: remembers the caller for the worker that will run {@code request}. */
   public static void bind(Object request) {
-    ResolvedCaller caller = DISPATCHING.get();
+    ResolvedCaller caller = SLOT.get().dispatching;
     if (caller != null && request != null) {
       BY_REQUEST.put(request, caller);
     }
@@ -71,17 +100,17 @@ public final class CallContext {
   public static void toolStarted(Object request) {
     ResolvedCaller caller = request == null ? null : BY_REQUEST.asMap().remove(request);
     if (caller != null) {
-      IN_TOOL.set(caller);
+      SLOT.get().inTool = caller;
     }
   }
 
   public static void toolEnded() {
-    IN_TOOL.remove();
+    SLOT.get().inTool = null;
   }
 
   /** The caller of the MCP call this thread works for, or {@code null} outside any call. */
   public static ResolvedCaller currentCaller() {
-    ResolvedCaller inTool = IN_TOOL.get();
-    return inTool != null ? inTool : DISPATCHING.get();
+    Slot slot = SLOT.get();
+    return slot.inTool != null ? slot.inTool : slot.dispatching;
   }
 }

@@ -14,8 +14,6 @@ import dev.mcpratelimit.runtime.LivePolicy.InForce;
 import dev.mcpratelimit.runtime.ToolCallVerdict.Answer;
 import dev.mcpratelimit.runtime.ToolCallVerdict.Proceed;
 import dev.mcpratelimit.runtime.ToolCallVerdict.Reject;
-import java.util.List;
-import java.util.Map;
 import java.util.function.LongSupplier;
 
 /**
@@ -66,14 +64,14 @@ public final class ToolCallGuard {
       InForce in = policy.current();
       if (in == null) {
         // The agent's own tool always answers, even when it has nothing to say.
-        return status ? new Answer(StatusTool.noLimits(), List.of()) : Proceed.UNLIMITED;
+        return status ? new Answer(StatusTool.noLimits(), RateLimitHeaders.NONE) : Proceed.UNLIMITED;
       }
       ResolvedCaller caller = in.withOverrides(http == null ? in.callers().local()
           : in.callers().http(http.credential(), http.peer(), http.forwardedFor()), clock.nanoTime());
       IdentitySettings identity = in.config().identity();
       if (http != null && identity.requireKey() && !caller.identified()) {
         return new Reject(Rejection.unauthorized(identity.header()),
-            in.config().rejectHttpStatus() == 200 ? 200 : 401, List.of());
+            in.config().rejectHttpStatus() == 200 ? 200 : 401, RateLimitHeaders.NONE);
       }
       RateLimiter limiter = in.limiter();
       // Looking at one's limits never costs tier tokens; the status tool has its own small bucket.
@@ -82,10 +80,10 @@ public final class ToolCallGuard {
           : limiter.decide(caller.id(), caller.tier(), tool);
       observers.observe(decision);
       if (decision.outcome() == Outcome.UNAVAILABLE) {
-        return new Reject(Rejection.unavailable(decision), in.config().rejectHttpStatus() == 200 ? 200 : 403, List.of());
+        return new Reject(Rejection.unavailable(decision), in.config().rejectHttpStatus() == 200 ? 200 : 403, RateLimitHeaders.NONE);
       }
       long now = epochMillis.getAsLong();
-      List<Map.Entry<String, String>> headers = http == null ? List.of() : RateLimitHeaders.of(decision, now);
+      RateLimitHeaders headers = http == null ? RateLimitHeaders.NONE : RateLimitHeaders.of(decision, now);
       if (decision.outcome() == Outcome.REJECTED) {
         return new Reject(Rejection.of(decision), in.config().rejectHttpStatus(), headers);
       }

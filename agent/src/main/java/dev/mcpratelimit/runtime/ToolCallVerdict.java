@@ -1,10 +1,9 @@
 package dev.mcpratelimit.runtime;
 
 import dev.mcpratelimit.identity.ResolvedCaller;
+import dev.mcpratelimit.mcp.RateLimitHeaders;
 import dev.mcpratelimit.mcp.Rejection;
 import dev.mcpratelimit.mcp.StatusTool;
-import java.util.List;
-import java.util.Map;
 
 /**
  * What the guard decided about one {@code tools/call}: let it run, or answer instead of running
@@ -12,8 +11,8 @@ import java.util.Map;
  */
 public sealed interface ToolCallVerdict {
 
-  /** Header names and values in a stable order. */
-  List<Map.Entry<String, String>> headers();
+  /** The rate-limit headers of the HTTP response. */
+  RateLimitHeaders headers();
 
   /**
    * The call runs.
@@ -21,9 +20,9 @@ public sealed interface ToolCallVerdict {
    * @param caller who it is charged to, for the limited methods it calls and whatever must be
    *     released when it ends; {@code null} when nothing was limited
    */
-  record Proceed(ResolvedCaller caller, List<Map.Entry<String, String>> headers) implements ToolCallVerdict {
+  record Proceed(ResolvedCaller caller, RateLimitHeaders headers) implements ToolCallVerdict {
     /** Nothing limited the call: no configuration, no tool name, or an internal error. */
-    public static final Proceed UNLIMITED = new Proceed(null, List.of());
+    public static final Proceed UNLIMITED = new Proceed(null, RateLimitHeaders.NONE);
   }
 
   /** The call does not run; the advice answers with something else. */
@@ -34,8 +33,8 @@ public sealed interface ToolCallVerdict {
    *
    * @param httpStatus the status of the HTTP response (200 leaves the transport's own)
    */
-  record Reject(Rejection rejection, int httpStatus, List<Map.Entry<String, String>> headers) implements Instead {}
+  record Reject(Rejection rejection, int httpStatus, RateLimitHeaders headers) implements Instead {}
 
   /** A call of the agent's {@code rate_limit_status}, answered with the caller's report. */
-  record Answer(StatusTool.Report report, List<Map.Entry<String, String>> headers) implements Instead {}
+  record Answer(StatusTool.Report report, RateLimitHeaders headers) implements Instead {}
 }

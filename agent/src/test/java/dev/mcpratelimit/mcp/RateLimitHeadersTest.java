@@ -26,14 +26,14 @@ class RateLimitHeadersTest {
         Map.entry("X-RateLimit-Remaining", "9"),
         Map.entry("X-RateLimit-Reset", "1795752997"),
         Map.entry("RateLimit-Policy", "\"free\";q=10;w=60"),
-        Map.entry("RateLimit", "\"free\";r=9;t=6")), RateLimitHeaders.of(admitted, NOW));
+        Map.entry("RateLimit", "\"free\";r=9;t=6")), HeaderEntries.of(RateLimitHeaders.of(admitted, NOW)));
   }
 
   @Test
   void aRejectionAddsRetryAfter() {
     Decision rejected = new Decision(Outcome.REJECTED, "alice", "free", "get_track", 1, Scope.CALLER, FREE, 0,
         TimeUnit.MILLISECONDS.toNanos(59_500), TimeUnit.MILLISECONDS.toNanos(2_500), null);
-    List<Map.Entry<String, String>> headers = RateLimitHeaders.of(rejected, NOW);
+    List<Map.Entry<String, String>> headers = HeaderEntries.of(RateLimitHeaders.of(rejected, NOW));
     assertEquals(Map.entry("RateLimit", "\"free\";r=0;t=60"), headers.get(4));
     assertEquals(Map.entry("Retry-After", "3"), headers.get(5));
     assertEquals(Map.entry("X-RateLimit-Reset", "1795753050"), headers.get(2));
@@ -42,6 +42,6 @@ class RateLimitHeadersTest {
   @Test
   void anUnlimitedCallHasNoHeaders() {
     Decision free = new Decision(Outcome.NOT_LIMITED, "alice", "free", "get_track", 0, null, null, 0, 0, 0, null);
-    assertEquals(List.of(), RateLimitHeaders.of(free, NOW));
+    assertEquals(RateLimitHeaders.NONE, RateLimitHeaders.of(free, NOW));
   }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 
 import dev.mcpratelimit.identity.ApiKeys;
 import dev.mcpratelimit.identity.ResolvedCaller;
+import dev.mcpratelimit.mcp.HeaderEntries;
 import dev.mcpratelimit.mcp.Rejection;
 import dev.mcpratelimit.runtime.ToolCallVerdict.Answer;
 import dev.mcpratelimit.runtime.ToolCallVerdict.Proceed;
@@ -45,7 +46,7 @@ class ToolCallGuardTest {
     ToolCallGuard guard = new TestRuntime(dir, CONFIG).guard();
     Proceed proceed = assertInstanceOf(Proceed.class, guard.check("get_track", true, null));
     assertEquals(new ResolvedCaller("local", "basic", true), proceed.caller());
-    assertEquals(List.of(), proceed.headers());
+    assertEquals(List.of(), HeaderEntries.of(proceed.headers()));
   }
 
   @Test
@@ -58,7 +59,7 @@ class ToolCallGuardTest {
         Map.entry("X-RateLimit-Remaining", "299"),
         Map.entry("X-RateLimit-Reset", Long.toString(TestRuntime.EPOCH_MILLIS / 1000 + 1)),
         Map.entry("RateLimit-Policy", "\"premium\";q=300;w=60"),
-        Map.entry("RateLimit", "\"premium\";r=299;t=1")), proceed.headers());
+        Map.entry("RateLimit", "\"premium\";r=299;t=1")), HeaderEntries.of(proceed.headers()));
   }
 
   @Test
@@ -72,7 +73,8 @@ class ToolCallGuardTest {
     assertEquals(Rejection.CODE, reject.rejection().code());
     assertEquals(Map.of("retryAfterSeconds", 6L, "limit", 10L, "remaining", 0L, "tier", "free", "tool", "get_track",
         "scope", "caller"), reject.rejection().data());
-    assertEquals(Map.entry("Retry-After", "6"), reject.headers().get(reject.headers().size() - 1));
+    List<Map.Entry<String, String>> headers = HeaderEntries.of(reject.headers());
+    assertEquals(Map.entry("Retry-After", "6"), headers.get(headers.size() - 1));
     assertInstanceOf(Proceed.class, test.guard().check("get_track", true, alice()), "another caller has its own bucket");
 
     test.advance(Duration.ofSeconds(6));
@@ -87,7 +89,7 @@ class ToolCallGuardTest {
     Reject reject = assertInstanceOf(Reject.class, test.guard().check("get_track", true, anonymous()));
     assertEquals(Rejection.UNAUTHORIZED_CODE, reject.rejection().code());
     assertEquals(401, reject.httpStatus());
-    assertEquals(List.of(), reject.headers(), "not a rate limit: no rate-limit headers");
+    assertEquals(List.of(), HeaderEntries.of(reject.headers()), "not a rate limit: no rate-limit headers");
     assertInstanceOf(Proceed.class, test.guard().check("get_track", true, alice()));
     assertInstanceOf(Proceed.class, test.guard().check("get_track", true, null));
 
@@ -105,7 +107,7 @@ class ToolCallGuardTest {
     @SuppressWarnings("unchecked")
     List<Map<String, Object>> buckets = (List<Map<String, Object>>) answer.report().structured().get("buckets");
     assertEquals(295L, buckets.get(0).get("remaining"), "only recommend_tracks' 5 tokens were taken");
-    assertEquals(Map.entry("X-RateLimit-Limit", "10"), answer.headers().get(0), "the status tool's own bucket binds");
+    assertEquals(Map.entry("X-RateLimit-Limit", "10"), HeaderEntries.of(answer.headers()).get(0), "the status tool's own bucket binds");
   }
 
   @Test
@@ -132,7 +134,7 @@ class ToolCallGuardTest {
     ToolCallGuard guard = new TestRuntime(dir, "mode=loud\n").guard();
     Answer answer = assertInstanceOf(Answer.class, guard.check("rate_limit_status", true, anonymous()));
     assertEquals(false, answer.report().structured().get("limitsInForce"));
-    assertEquals(List.of(), answer.headers());
+    assertEquals(List.of(), HeaderEntries.of(answer.headers()));
   }
 
   @Test
@@ -175,7 +177,7 @@ class ToolCallGuardTest {
     ToolCallGuard guard = new TestRuntime(dir, CONFIG).guard();
     guard.serverHasOwnStatusTool();
     Proceed proceed = assertInstanceOf(Proceed.class, guard.check("rate_limit_status", true, alice()));
-    assertEquals(Map.entry("X-RateLimit-Limit", "10"), proceed.headers().get(0),
+    assertEquals(Map.entry("X-RateLimit-Limit", "10"), HeaderEntries.of(proceed.headers()).get(0),
         "the status tool's own limit still applies to a tool of that name");
   }
 
@@ -187,7 +189,7 @@ class ToolCallGuardTest {
       Reject reject = assertInstanceOf(Reject.class, test.guard().check(tool, true, anonymous()));
       assertEquals(Rejection.UNAVAILABLE_CODE, reject.rejection().code());
       assertEquals(403, reject.httpStatus());
-      assertEquals(List.of(), reject.headers(), "no Retry-After: waiting will not help");
+      assertEquals(List.of(), HeaderEntries.of(reject.headers()), "no Retry-After: waiting will not help");
       assertEquals(java.util.Set.of("tool", "tier", "reason"), reject.rejection().data().keySet());
       assertEquals(true, reject.rejection().message().startsWith("Tool " + tool + " is not available on tier free"));
     }
