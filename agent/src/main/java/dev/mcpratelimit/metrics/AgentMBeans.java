@@ -41,27 +41,45 @@ public final class AgentMBeans {
   /** Parentheses stay, for the tool label {@code (unknown)}; neither ObjectNames nor the exporter mind them. */
   private static final Pattern UNSAFE = Pattern.compile("[^A-Za-z0-9_.()-]");
 
-  private final MBeanServer server;
+  private final Supplier<MBeanServer> servers;
+  private volatile MBeanServer server;
   private final NotificationBroadcasterSupport emitter = new NotificationBroadcasterSupport(
       new MBeanNotificationInfo(new String[] {VIOLATOR, OVERRIDE, RELOAD, CONFIG_INVALID}, Notification.class.getName(),
           "persistent violators, operator overrides and their reversion, configuration reloads and invalid files"));
   private final AtomicLong sequence = new AtomicLong();
   private final ObjectName limiterName = name("type=Limiter");
 
-  public AgentMBeans(MBeanServer server) {
-    this.server = server;
+  /**
+   * @param servers where the beans go, asked once when the first bean is registered: creating the
+   *     platform MBean server loads hundreds of JDK classes, which the host's start need not wait for
+   */
+  public AgentMBeans(Supplier<MBeanServer> servers) {
+    this.servers = servers;
+  }
+
+  private MBeanServer server() {
+    MBeanServer found = server;
+    if (found == null) {
+      synchronized (this) {
+        found = server;
+        if (found == null) {
+          server = found = servers.get();
+        }
+      }
+    }
+    return found;
   }
 
   /** Registers the operator's surface, which sends the notifications below. */
   public void registerLimiter(LimiterMXBean limiter) throws Exception {
-    server.registerMBean(DescribedMBean.emitting(limiter, LimiterMXBean.class,
+    server().registerMBean(DescribedMBean.emitting(limiter, LimiterMXBean.class,
         "The rate limiter as a whole: mode, configuration, totals of MCP tool calls, and the operator's levers"
             + " (each operation takes effect at once, is logged and sent as a notification)", emitter), limiterName);
   }
 
   /** @param violations the tracker in force (a reload that changes its settings replaces it) */
   public void registerViolations(Supplier<ViolationTracker> violations) throws Exception {
-    server.registerMBean(new DescribedMBean(new Violations(violations), ViolationsMBean.class, false,
+    server().registerMBean(new DescribedMBean(new Violations(violations), ViolationsMBean.class, false,
         "Callers refused most within the sliding window, and how many are persistent violators"), name("type=Violations"));
   }
 
@@ -86,8 +104,8 @@ public final class AgentMBeans {
   /** Publishes the counters of one tier and tool or method (called once per pair, when first counted). */
   public void registerUsage(UsageKind kind, String tier, String name, Usage usage) throws Exception {
     ObjectName objectName = name("type=" + kind.type + ",tier=" + safe(tier) + "," + kind.key + "=" + safe(name));
-    if (!server.isRegistered(objectName)) {
-      server.registerMBean(new DescribedMBean(new UsageBean(usage), UsageMXBean.class, true, kind.description), objectName);
+    if (!server().isRegistered(objectName)) {
+      server().registerMBean(new DescribedMBean(new UsageBean(usage), UsageMXBean.class, true, kind.description), objectName);
     }
   }
 

@@ -29,6 +29,12 @@ public final class AgentLog {
           super.publish(record);
           flush();
         }
+
+        /** The log manager closes handlers at exit; closing would close the host's System.err too. */
+        @Override
+        public synchronized void close() {
+          flush();
+        }
       };
       stderr.setLevel(Level.ALL);
       logger.addHandler(stderr);

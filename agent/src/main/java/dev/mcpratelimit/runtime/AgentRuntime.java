@@ -98,7 +98,7 @@ public final class AgentRuntime {
     }
     Path file = argument == null || argument.isBlank() ? null : Path.of(argument.strip());
     AgentRuntime runtime = new AgentRuntime(file, NanoClock.system(), System::currentTimeMillis,
-        new AgentMBeans(ManagementFactory.getPlatformMBeanServer()), onConfig);
+        new AgentMBeans(ManagementFactory::getPlatformMBeanServer), onConfig);
     ScheduledExecutorService maintenance = daemonThread("mcp-ratelimit-maintenance");
     // The first read runs here, before the host's main: it opens only a regular file of bounded size.
     runtime.loadConfiguration();
@@ -108,7 +108,8 @@ public final class AgentRuntime {
     }
     maintenance.scheduleWithFixedDelay(runtime::housekeeping, 1, 1, TimeUnit.SECONDS);
     maintenance.scheduleWithFixedDelay(runtime::forgetFullBuckets, SWEEP_SECONDS, SWEEP_SECONDS, TimeUnit.SECONDS);
-    runtime.registerMBeans();
+    // Off the host's start: the platform MBean server alone costs tens of milliseconds to create.
+    maintenance.execute(runtime::registerMBeans);
     current = runtime;
     return runtime;
   }

@@ -33,7 +33,7 @@ final class TestRuntime {
     if (properties != null) {
       write(properties);
     }
-    runtime = new AgentRuntime(file, clock, epochMillis::get, new AgentMBeans(server), config -> {});
+    runtime = new AgentRuntime(file, clock, epochMillis::get, new AgentMBeans(() -> server), config -> {});
     runtime.loadConfiguration();
   }
 
