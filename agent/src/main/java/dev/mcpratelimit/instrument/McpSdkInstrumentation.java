@@ -50,31 +50,28 @@ final class McpSdkInstrumentation {
     ElementMatcher.Junction<MethodDescription> doPost = named("doPost").and(takesArguments(2))
         .and(takesArgument(0, named("jakarta.servlet.http.HttpServletRequest")));
     return builder
-        .type(named(SERVER + "McpAsyncServer"))
+        .type(named(SdkTypes.ASYNC_SERVER))
         .transform(new ShapeCheckedAdvice(notLimited,
             "Mono lambda$toolsCallRequestHandler$N(McpAsyncServerExchange, Object)", asyncDispatch,
             advice(agentLoader).advice(asyncDispatch, ToolCallAdvice.class.getName())
                 .advice(isConstructor(), StatusToolAdvice.class.getName())))
-        .type(named(SERVER + "McpStatelessAsyncServer"))
+        .type(named(SdkTypes.STATELESS_SERVER))
         .transform(new ShapeCheckedAdvice(notLimited,
             "Mono lambda$toolsCallRequestHandler$N(McpTransportContext, Object)", statelessDispatch,
             advice(agentLoader).advice(statelessDispatch, ToolCallAdvice.class.getName())
                 .advice(isConstructor(), StatelessStatusToolAdvice.class.getName())))
-        .type(named(SERVER + "McpServerFeatures$AsyncToolSpecification")
-            .or(named(SERVER + "McpStatelessServerFeatures$AsyncToolSpecification")))
+        .type(named(SdkTypes.TOOL_SPECIFICATION).or(named(SdkTypes.STATELESS_TOOL_SPECIFICATION)))
         .transform(new ShapeCheckedAdvice(noPropagation,
             "static Mono lambda$fromSync$N(SyncToolSpecification, boolean, exchange, CallToolRequest)",
             syncToolWrapper(), advice(agentLoader).advice(syncToolWrapper(), SyncToolBindAdvice.class.getName())))
         .transform(new ShapeCheckedAdvice(noPropagation,
             "static CallToolResult lambda$fromSync$N(SyncToolSpecification, exchange, CallToolRequest)",
             syncToolBody(), advice(agentLoader).advice(syncToolBody(), SyncToolRunAdvice.class.getName())))
-        .type(named(SERVER + "transport.HttpServletStreamableServerTransportProvider")
-            .or(named(SERVER + "transport.HttpServletStatelessServerTransport"))
-            .or(named(SERVER + "transport.HttpServletSseServerTransportProvider")))
+        .type(named(SdkTypes.STREAMABLE_SERVLET).or(named(SdkTypes.STATELESS_SERVLET)).or(named(SdkTypes.SSE_SERVLET)))
         .transform(new ShapeCheckedAdvice(noIdentity, "void doPost(HttpServletRequest, HttpServletResponse)",
             doPost, advice(agentLoader).advice(doPost, HttpPostAdvice.class.getName())))
         // The stateless transport sets status 200 after the dispatch; a rejection's status must stay.
-        .type(named(SERVER + "transport.HttpServletStatelessServerTransport"))
+        .type(named(SdkTypes.STATELESS_SERVLET))
         .transform(new ShapeCheckedAdvice("a rejected call over stateless HTTP gets status 200", 
             "void doPost(HttpServletRequest, HttpServletResponse)", doPost,
             (target, type, loader, module, domain) -> target.visit(MemberSubstitution.relaxed()

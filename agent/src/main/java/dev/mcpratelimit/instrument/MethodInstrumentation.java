@@ -4,7 +4,6 @@ import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.not;
 
-import dev.mcpratelimit.config.AgentConfig;
 import dev.mcpratelimit.config.MethodTarget;
 import dev.mcpratelimit.runtime.AgentLog;
 import java.lang.instrument.Instrumentation;
@@ -32,14 +31,20 @@ final class MethodInstrumentation {
     this.agentLoader = agentLoader;
   }
 
-  synchronized void follow(AgentConfig config) {
-    List<MethodTarget> fresh = config.methods().stream()
-        .filter(target -> !instrumented.contains(target))
-        .toList();
-    if (fresh.isEmpty()) {
-      return;
+  /** Instruments the methods among {@code targets} not instrumented yet, classes already loaded too. */
+  synchronized void follow(List<MethodTarget> targets) {
+    AgentBuilder builder = extend(builders.get(), targets);
+    if (builder != null) {
+      builder.installOn(instrumentation);
     }
-    AgentBuilder builder = builders.get();
+  }
+
+  /** {@code builder} extended by the methods among {@code targets} not instrumented yet; {@code null} if none. */
+  synchronized AgentBuilder extend(AgentBuilder builder, List<MethodTarget> targets) {
+    List<MethodTarget> fresh = targets.stream().filter(target -> !instrumented.contains(target)).toList();
+    if (fresh.isEmpty()) {
+      return null;
+    }
     for (MethodTarget target : fresh) {
       builder = builder.type(named(target.className()))
           .transform(new AgentBuilder.Transformer.ForAdvice()
@@ -47,7 +52,7 @@ final class MethodInstrumentation {
               .advice(named(target.methodName()).and(not(isAbstract())), LimitedMethodAdvice.class.getName()));
       instrumented.add(target);
     }
-    builder.installOn(instrumentation);
     AgentLog.fine("limiting methods " + fresh);
+    return builder;
   }
 }

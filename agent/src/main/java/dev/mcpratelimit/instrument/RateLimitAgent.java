@@ -1,18 +1,14 @@
 package dev.mcpratelimit.instrument;
 
-import static net.bytebuddy.matcher.ElementMatchers.any;
-import static net.bytebuddy.matcher.ElementMatchers.isBootstrapClassLoader;
-import static net.bytebuddy.matcher.ElementMatchers.isExtensionClassLoader;
-import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
-
 import dev.mcpratelimit.config.MethodTarget;
 import dev.mcpratelimit.runtime.AgentLog;
 import dev.mcpratelimit.runtime.AgentRuntime;
 import dev.mcpratelimit.runtime.AgentVersion;
 import java.lang.instrument.Instrumentation;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
-import net.bytebuddy.agent.builder.AgentBuilder;
 
 /**
  * Entry points: {@code -javaagent:mcp-ratelimit-agent.jar[=ratelimit.properties]} ({@link #premain}) and
@@ -39,39 +35,54 @@ public final class RateLimitAgent {
   private static void install(String argument, Instrumentation instrumentation, boolean atJvmStart) {
     try {
       ClassLoader agentLoader = RateLimitAgent.class.getClassLoader();
-      AtomicBoolean installed = new AtomicBoolean();
-      // At JVM start no class the agent targets is loaded yet, so the pass over every loaded class
-      // that retransformation needs would find nothing; a target added by a later reload may be loaded.
-      MethodInstrumentation methods = new MethodInstrumentation(instrumentation,
-          () -> baseBuilder(!atJvmStart || installed.get()), agentLoader);
-      AgentRuntime runtime = AgentRuntime.start(argument, methods::follow);
+      AtomicReference<Instrumenter> installed = new AtomicReference<>();
+      AgentRuntime runtime = AgentRuntime.start(argument, config -> {
+        Instrumenter instrumenter = installed.get();
+        if (instrumenter != null) {
+          instrumenter.follow(config.methods());
+        }
+      });
       if (runtime == null) {
         AgentLog.warning("already running in this JVM; ignoring the second start");
         return;
       }
-      McpSdkInstrumentation.instrument(baseBuilder(!atJvmStart), agentLoader).installOn(instrumentation);
-      installed.set(true);
+      if (atJvmStart) {
+        installInBackground(runtime, instrumentation, agentLoader, installed);
+      } else {
+        Instrumenter instrumenter = new Instrumenter(instrumentation, agentLoader);
+        instrumenter.installNow(runtime.methods());
+        installed.set(instrumenter);
+      }
       AgentLog.info(startLine(runtime));
     } catch (Throwable e) {
       AgentLog.warning("failed to start, the host runs unlimited: " + e);
     }
   }
 
-  /** @param retransform whether classes already loaded are instrumented too (attach, a reload's new target) */
-  private static AgentBuilder baseBuilder(boolean retransform) {
-    return new AgentBuilder.Default()
-        .disableClassFormatChanges()
-        .with(retransform ? AgentBuilder.RedefinitionStrategy.RETRANSFORMATION : AgentBuilder.RedefinitionStrategy.DISABLED)
-        .with(AgentBuilder.TypeStrategy.Default.DECORATE)
-        .with(new AgentBuilder.Listener.Adapter() {
-          @Override
-          public void onError(String typeName, ClassLoader loader, net.bytebuddy.utility.JavaModule module,
-              boolean loaded, Throwable error) {
-            AgentLog.warning("could not instrument " + typeName + ", left as it was: " + error);
-          }
-        })
-        // The JDK's own classes are never targets: matching them costs for nothing.
-        .ignore(nameStartsWith("dev.mcpratelimit.")).or(any(), isBootstrapClassLoader().or(isExtensionClassLoader()));
+  /**
+   * At JVM start no class the agent targets is loaded yet: the instrumentation is built on a
+   * daemon thread while the host starts, and a {@link DeferredTransformer} holds back any targeted
+   * class that loads before it is ready. Nothing needs retransforming.
+   */
+  private static void installInBackground(AgentRuntime runtime, Instrumentation instrumentation,
+      ClassLoader agentLoader, AtomicReference<Instrumenter> installed) {
+    Set<String> targets = new HashSet<>(SdkTypes.TYPES);
+    runtime.methods().forEach(target -> targets.add(target.className()));
+    DeferredTransformer deferred = new DeferredTransformer(targets);
+    instrumentation.addTransformer(deferred, false);
+    Thread builder = new Thread(() -> {
+      try {
+        Instrumenter instrumenter = new Instrumenter(instrumentation, agentLoader);
+        deferred.ready(instrumenter.build(runtime.methods()));
+        installed.set(instrumenter);
+        instrumenter.follow(runtime.methods()); // a reload while this was being built
+      } catch (Throwable e) {
+        deferred.failed(e);
+        AgentLog.warning("failed to instrument, the host runs unlimited: " + e);
+      }
+    }, "mcp-ratelimit-instrumentation");
+    builder.setDaemon(true);
+    builder.start();
   }
 
   private static String startLine(AgentRuntime runtime) {
