@@ -87,8 +87,10 @@ public final class RateLimitAgent {
 
   private static String startLine(AgentRuntime runtime) {
     String methods = runtime.methods().stream().map(MethodTarget::toString).collect(Collectors.joining(", "));
-    return "mcp-ratelimit-agent " + AgentVersion.current() + " started: " + runtime.describe()
-        + "; limiting MCP SDK tools/call (sync, async, stateless; stdio and servlet HTTP)"
+    String limited = "MCP SDK tools/call (sync, async, stateless; stdio and servlet HTTP)"
         + (methods.isEmpty() ? "" : " and methods " + methods);
+    return "mcp-ratelimit-agent " + AgentVersion.current() + " started: " + runtime.describe()
+        + (runtime.limitsInForce() ? "; limiting " + limited
+            : "; NOTHING is limited until the configuration file is valid; then " + limited + " will be");
   }
 }

@@ -240,6 +240,11 @@ public final class AgentRuntime {
     return operator;
   }
 
+  /** Whether a valid configuration is in force (else nothing is limited). */
+  public boolean limitsInForce() {
+    return policy.current() != null;
+  }
+
   /** For the start line: which configuration, mode and store are in force. */
   public String describe() {
     return "config " + (watcher == null ? "built-in defaults" : watcher.file()) + ", mode " + operator.getMode()
