@@ -74,7 +74,9 @@ public final class CallerResolver {
   /**
    * The client's address: the peer, unless the peer is a trusted proxy, in which case the
    * nearest address in {@code X-Forwarded-For} that is not itself a trusted proxy (addresses
-   * further left were written by whoever sent the request and prove nothing).
+   * further left were written by whoever sent the request and prove nothing). A hop that is not
+   * an IP address ends the walk at the proxy that forwarded it: caller ids stay short and bounded
+   * in number whatever a client writes there.
    */
   String clientAddress(String peer, String forwardedFor) {
     String client = peer == null ? UNKNOWN_PEER : peer;
@@ -86,6 +88,9 @@ public final class CallerResolver {
       String hop = hops[i].strip();
       if (hop.isEmpty()) {
         continue;
+      }
+      if (!TrustedProxies.isAddress(hop)) {
+        break;
       }
       client = hop;
       if (!trustedProxies.contains(hop)) {

@@ -42,6 +42,9 @@ class CallerResolverTest {
         "the nearest untrusted hop; what the client wrote further left proves nothing");
     assertEquals("anon:203.0.113.9", resolver.http(null, "::1", "203.0.113.9").id());
     assertEquals("anon:10.0.0.5", resolver.http(null, "10.0.0.5", null).id());
+    assertEquals("anon:10.0.0.5", resolver.http(null, "10.0.0.5", "x".repeat(100_000)).id(),
+        "a hop that is no address ends at the proxy: no caller named by what a client wrote");
+    assertEquals("anon:10.0.0.6", resolver.http(null, "10.0.0.5", "203.0.113.9, junk, 10.0.0.6").id());
     assertEquals(new ResolvedCaller("alice", "premium", true), resolver.http("alice-key", "10.0.0.5", "203.0.113.9"),
         "a key outranks any address");
   }
