@@ -1,5 +1,10 @@
 package dev.mcpratelimit.benchmarks;
 
+import static dev.mcpratelimit.benchmarks.LoadRuns.destroy;
+import static dev.mcpratelimit.benchmarks.LoadRuns.javaBinary;
+import static dev.mcpratelimit.benchmarks.LoadRuns.required;
+
+import dev.mcpratelimit.identity.ApiKeys;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
@@ -11,12 +16,9 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -138,16 +140,16 @@ public final class FloodLatency {
         "tier.premium.burst=100000",
         "default-tier=free",
         "reject.http-status=" + rejectStatus,
-        "caller.premium.api-key-sha256=" + sha256(PREMIUM_KEY),
+        "caller.premium.api-key-sha256=" + ApiKeys.sha256Hex(PREMIUM_KEY),
         "caller.premium.tier=premium",
         // only with --flood-allowed: the flood's key, on a tier that never limits it
         "tier.bulk.rate=1000000/min",
         "tier.bulk.burst=1000000",
-        "caller.bulk.api-key-sha256=" + sha256(BULK_KEY),
+        "caller.bulk.api-key-sha256=" + ApiKeys.sha256Hex(BULK_KEY),
         "caller.bulk.tier=bulk") + "\n", StandardCharsets.UTF_8);
 
     List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add(javaBinary());
     command.addAll(jvmOptions);
     command.add("-javaagent:" + agent.toAbsolutePath() + "=" + config.toAbsolutePath());
     command.addAll(List.of("-jar", serverJar.toAbsolutePath().toString(), "--port", "0"));
@@ -374,32 +376,5 @@ public final class FloodLatency {
     } catch (RuntimeException e) {
       // closing at the end of a run
     }
-  }
-
-  private static void destroy(Process process) {
-    if (!process.isAlive()) {
-      return;
-    }
-    process.destroy();
-    try {
-      if (!process.waitFor(10, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        process.waitFor(10, TimeUnit.SECONDS);
-      }
-    } catch (InterruptedException e) {
-      process.destroyForcibly();
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  private static String required(String option, String value) {
-    if (value == null) {
-      throw new IllegalArgumentException(option + " needs a value");
-    }
-    return value;
-  }
-
-  private static String sha256(String key) throws NoSuchAlgorithmException {
-    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
   }
 }

@@ -1,5 +1,13 @@
 package dev.mcpratelimit.benchmarks;
 
+import static dev.mcpratelimit.benchmarks.LoadRuns.destroy;
+import static dev.mcpratelimit.benchmarks.LoadRuns.javaBinary;
+import static dev.mcpratelimit.benchmarks.LoadRuns.loadAverage;
+import static dev.mcpratelimit.benchmarks.LoadRuns.median;
+import static dev.mcpratelimit.benchmarks.LoadRuns.quantile;
+import static dev.mcpratelimit.benchmarks.LoadRuns.required;
+
+import dev.mcpratelimit.identity.ApiKeys;
 import com.sun.tools.attach.VirtualMachine;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -15,12 +23,9 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -98,7 +103,7 @@ public final class OverheadRun {
     Files.writeString(config, String.join("\n",
         "tier.unlimited.rate=1000000/min",
         "tier.unlimited.burst=1000000",
-        "caller.overhead.api-key-sha256=" + sha256(API_KEY),
+        "caller.overhead.api-key-sha256=" + ApiKeys.sha256Hex(API_KEY),
         "caller.overhead.tier=unlimited") + "\n", StandardCharsets.UTF_8);
 
     System.out.printf(Locale.ROOT, "OverheadRun: %d CPUs, %s %s, load average %s%n",
@@ -646,57 +651,5 @@ public final class OverheadRun {
       jvmOptions.add("-Xmx256m");
     }
     return new Options(agent, server, pairs, warmup, calls, startupPairs, startupConfig, only, List.copyOf(jvmOptions));
-  }
-
-  private static String javaBinary() {
-    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-  }
-
-  private static String loadAverage() {
-    try {
-      String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
-      return fields[0] + " " + fields[1] + " " + fields[2];
-    } catch (IOException e) {
-      return "unknown";
-    }
-  }
-
-  private static double median(double[] sorted) {
-    return quantile(sorted, 0.5);
-  }
-
-  /** Linear interpolation between the closest ranks of a sorted array. */
-  private static double quantile(double[] sorted, double q) {
-    double position = q * (sorted.length - 1);
-    int lower = (int) Math.floor(position);
-    int upper = Math.min(sorted.length - 1, lower + 1);
-    return sorted[lower] + (sorted[upper] - sorted[lower]) * (position - lower);
-  }
-
-  private static void destroy(Process process) {
-    if (!process.isAlive()) {
-      return;
-    }
-    process.destroy();
-    try {
-      if (!process.waitFor(10, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        process.waitFor(10, TimeUnit.SECONDS);
-      }
-    } catch (InterruptedException e) {
-      process.destroyForcibly();
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  private static String required(String option, String value) {
-    if (value == null) {
-      throw new IllegalArgumentException(option + " needs a value");
-    }
-    return value;
-  }
-
-  private static String sha256(String key) throws NoSuchAlgorithmException {
-    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
   }
 }

@@ -1,5 +1,9 @@
 package dev.mcpratelimit.benchmarks;
 
+import static dev.mcpratelimit.benchmarks.LoadRuns.javaBinary;
+import static dev.mcpratelimit.benchmarks.LoadRuns.loadAverage;
+import static dev.mcpratelimit.benchmarks.LoadRuns.median;
+
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -205,7 +209,7 @@ public final class StartupProfile {
 
   private static double run(Path server, List<String> options, Path stderr) throws Exception {
     List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add(javaBinary());
     command.addAll(options);
     command.addAll(List.of("-jar", server.toString(), "--stdio"));
     ProcessBuilder builder = new ProcessBuilder(command)
@@ -250,21 +254,5 @@ public final class StartupProfile {
       }
     }
     return jar;
-  }
-
-  private static String loadAverage() {
-    try {
-      String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
-      return fields[0] + " " + fields[1] + " " + fields[2];
-    } catch (IOException e) {
-      return "unknown";
-    }
-  }
-
-  private static double median(double[] values) {
-    double[] sorted = values.clone();
-    Arrays.sort(sorted);
-    int n = sorted.length;
-    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
   }
 }
