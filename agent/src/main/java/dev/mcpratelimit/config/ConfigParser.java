@@ -40,8 +40,10 @@ public final class ConfigParser {
       "premium", Rate.perMinute(300),
       "enterprise", Rate.perMinute(1000));
 
+  // Possessive and without a capturing group: a repeated group recurses once per repetition, and
+  // a long enough value would overflow the stack of whichever thread reads the file.
   private static final Pattern METHOD_TARGET =
-      Pattern.compile("[A-Za-z_$][\\w$]*(\\.[A-Za-z_$][\\w$]*)*#[A-Za-z_$][\\w$]*");
+      Pattern.compile("[A-Za-z_$][\\w$]*+(?:\\.[A-Za-z_$][\\w$]*+)*+#[A-Za-z_$][\\w$]*+");
   private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
 
   private final Path file;

@@ -117,8 +117,9 @@ public final class ConfigWatcher {
   private void pollQuietly() {
     try {
       poll();
-    } catch (RuntimeException e) {
-      // A watcher that dies silently would freeze the limits; report and keep polling.
+    } catch (Throwable e) {
+      // A watcher that dies silently would freeze the limits; report and keep polling. Errors too:
+      // one escaping would cancel the scheduled polling for good.
       report.accept(file + ": internal error while reloading: "
           + ProblemReport.printable(e.toString(), ProblemReport.MAX_MESSAGE_CHARS));
     }

@@ -16,7 +16,7 @@ public final class ProblemReport {
   /** Characters of a value quoted in a message; a longer value is cut. */
   static final int MAX_VALUE_CHARS = 40;
   /** Characters of a whole message; a longer one (a list of many tiers) is cut. */
-  static final int MAX_MESSAGE_CHARS = 400;
+  public static final int MAX_MESSAGE_CHARS = 400;
 
   private ProblemReport() {}
 
@@ -46,7 +46,7 @@ public final class ProblemReport {
    * characters, NUL, non-ASCII) as {@code \}{@code uXXXX}, cut after {@code maxChars} characters
    * with {@code ...}.
    */
-  static String printable(String text, int maxChars) {
+  public static String printable(String text, int maxChars) {
     StringBuilder out = new StringBuilder();
     int end = Math.min(text.length(), maxChars);
     for (int i = 0; i < end; i++) {

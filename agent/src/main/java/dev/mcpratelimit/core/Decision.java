@@ -10,8 +10,8 @@ package dev.mcpratelimit.core;
  * @param remaining whole tokens left in the binding bucket
  * @param nanosUntilFull time until the binding bucket is full again
  * @param nanosUntilAllowed time until this call (same cost) would be admitted; zero when admitted
- * @param unavailableReason why the tool can never be called on the tier, for
- *     {@link Outcome#UNAVAILABLE} only ({@code null} otherwise)
+ * @param unavailableReason why the tool can never be called on the tier ({@link Outcome#UNAVAILABLE},
+ *     or {@link Outcome#SHADOW_REJECTED} in shadow mode, then without a binding bucket); else {@code null}
  */
 public record Decision(
     Outcome outcome,
@@ -30,8 +30,10 @@ public record Decision(
     return new Decision(Outcome.NOT_LIMITED, caller, tier, tool, 0, null, null, 0, 0, 0, null);
   }
 
-  static Decision unavailable(String caller, String tier, String tool, long cost, String reason) {
-    return new Decision(Outcome.UNAVAILABLE, caller, tier, tool, cost, null, null, 0, 0, 0, reason);
+  /** @param shadow whether the mode is shadow: then the call is let through and only counted */
+  static Decision unavailable(String caller, String tier, String tool, long cost, String reason, boolean shadow) {
+    return new Decision(shadow ? Outcome.SHADOW_REJECTED : Outcome.UNAVAILABLE, caller, tier, tool, cost, null, null,
+        0, 0, 0, reason);
   }
 
   /** Whether the call may run (shadow rejections run too). */

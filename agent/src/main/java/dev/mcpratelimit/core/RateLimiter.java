@@ -50,7 +50,8 @@ public final class RateLimiter {
         toolPolicy.unavailableOn(effectiveTier, tierBucket ? policy.tiers().get(effectiveTier) : null);
     if (unavailable.isPresent()) {
       // Refused before any bucket is touched: no wait would ever make it fit.
-      return Decision.unavailable(caller, effectiveTier, tool, toolPolicy.cost(), unavailable.get());
+      return Decision.unavailable(caller, effectiveTier, tool, toolPolicy.cost(), unavailable.get(),
+          policy.mode() == Mode.SHADOW);
     }
     Charge[] charges = charges(caller, effectiveTier, toolPolicy, tierBucket);
     if (charges.length == 0) {

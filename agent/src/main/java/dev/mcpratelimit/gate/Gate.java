@@ -101,7 +101,7 @@ public final class Gate {
       String name = toolName(params);
       ToolCallVerdict verdict = runtime.toolCalls().check(name, name != null && serverHas(tools, name, runtime), http);
       if (http != null) {
-        respond(CallContext.httpResponse(), verdict);
+        respond(CallContext.httpResponse(), verdict, runtime);
       }
       if (verdict instanceof Proceed proceed) {
         if (proceed.caller() != null) {
@@ -130,11 +130,16 @@ public final class Gate {
     CallContext.dispatchEnded();
   }
 
-  private static void respond(Object response, ToolCallVerdict verdict) throws Throwable {
-    verdict.headers().writeTo((name, value) -> ServletResponses.addHeader(response, name, value));
-    if (verdict instanceof Reject reject && reject.httpStatus() != 200) {
-      CallContext.respondedWith(reject.httpStatus());
-      ServletResponses.setStatus(response, reject.httpStatus());
+  /** Headers and status on the response; a failure there never changes the verdict itself. */
+  private static void respond(Object response, ToolCallVerdict verdict, AgentRuntime runtime) {
+    try {
+      verdict.headers().writeTo((name, value) -> ServletResponses.addHeader(response, name, value));
+      if (verdict instanceof Reject reject && reject.httpStatus() != 200) {
+        CallContext.respondedWith(reject.httpStatus());
+        ServletResponses.setStatus(response, reject.httpStatus());
+      }
+    } catch (Throwable e) {
+      runtime.errors().record("HTTP headers and status", e);
     }
   }
 

@@ -11,7 +11,15 @@ import java.lang.invoke.MethodType;
  */
 final class ServletResponses {
 
-  private record Handles(MethodHandle addHeader, MethodHandle setStatus) {}
+  /** Both {@code null} for a class that is no servlet response: found out once, not per call. */
+  private record Handles(MethodHandle addHeader, MethodHandle setStatus) {
+    Handles require(Class<?> type) {
+      if (addHeader == null) {
+        throw new IllegalStateException(type.getName() + " is not a jakarta.servlet HttpServletResponse");
+      }
+      return this;
+    }
+  }
 
   private static final ClassValue<Handles> HANDLES = new ClassValue<>() {
     @Override
@@ -25,7 +33,7 @@ final class ServletResponses {
             lookup.findVirtual(api, "setStatus", MethodType.methodType(void.class, int.class))
                 .asType(MethodType.methodType(void.class, Object.class, int.class)));
       } catch (ReflectiveOperationException e) {
-        throw new IllegalStateException(type.getName() + " is not a jakarta.servlet HttpServletResponse", e);
+        return new Handles(null, null);
       }
     }
   };
@@ -33,10 +41,10 @@ final class ServletResponses {
   private ServletResponses() {}
 
   static void addHeader(Object response, String name, String value) throws Throwable {
-    HANDLES.get(response.getClass()).addHeader().invokeExact(response, name, value);
+    HANDLES.get(response.getClass()).require(response.getClass()).addHeader().invokeExact(response, name, value);
   }
 
   static void setStatus(Object response, int status) throws Throwable {
-    HANDLES.get(response.getClass()).setStatus().invokeExact(response, status);
+    HANDLES.get(response.getClass()).require(response.getClass()).setStatus().invokeExact(response, status);
   }
 }

@@ -15,19 +15,29 @@ import java.util.stream.Collectors;
  * Stands in, from JVM start, for the instrumentation that is built on a background thread: building
  * it loads and runs over a thousand Byte Buddy classes, which the host's start need not wait for.
  * Until it is ready, classes it does not target load untouched (it would leave them so anyway),
- * and a class it targets waits for it, so no class is ever loaded uninstrumented by accident.
+ * and a class it targets waits for it, so no class is loaded uninstrumented by accident.
+ *
+ * <p>All waits share one deadline, {@link #WAIT_SECONDS} after JVM start: should the build be that
+ * late, the host is never held up again, and what loaded meanwhile stays uninstrumented (one
+ * warning says so).
  */
 final class DeferredTransformer implements ClassFileTransformer {
 
-  /** How long a targeted class load waits for the instrumentation before it loads as it is. */
+  /** How long after the agent starts a targeted class load may wait for the instrumentation. */
   static final long WAIT_SECONDS = 10;
 
   private final Set<String> targets;
+  private final long deadlineNanos;
   private final CompletableFuture<ClassFileTransformer> instrumentation = new CompletableFuture<>();
 
   /** @param targets the binary names of every class the instrumentation may change */
   DeferredTransformer(Set<String> targets) {
+    this(targets, TimeUnit.SECONDS.toNanos(WAIT_SECONDS));
+  }
+
+  DeferredTransformer(Set<String> targets, long waitNanos) {
     this.targets = targets.stream().map(name -> name.replace('.', '/')).collect(Collectors.toUnmodifiableSet());
+    this.deadlineNanos = System.nanoTime() + waitNanos;
   }
 
   void ready(ClassFileTransformer built) {
@@ -39,32 +49,38 @@ final class DeferredTransformer implements ClassFileTransformer {
   }
 
   @Override
+  public byte[] transform(Module module, ClassLoader loader, String className, Class<?> redefined,
+      ProtectionDomain domain, byte[] bytes) throws IllegalClassFormatException {
+    ClassFileTransformer built = instrumentationFor(className);
+    return built == null ? null : built.transform(module, loader, className, redefined, domain, bytes);
+  }
+
+  @Override
   public byte[] transform(ClassLoader loader, String className, Class<?> redefined, ProtectionDomain domain,
       byte[] bytes) throws IllegalClassFormatException {
-    ClassFileTransformer built;
-    if (instrumentation.isDone()) {
-      built = builtOrNull();
-    } else if (className != null && targets.contains(className)) {
-      built = awaitBuilt(className);
-    } else {
-      return null; // not a target: the instrumentation would leave it as it is
-    }
+    ClassFileTransformer built = instrumentationFor(className);
     return built == null ? null : built.transform(loader, className, redefined, domain, bytes);
   }
 
-  private ClassFileTransformer builtOrNull() {
-    return instrumentation.isCompletedExceptionally() ? null : instrumentation.join();
-  }
-
-  private ClassFileTransformer awaitBuilt(String className) {
+  /** The instrumentation, once built (waited for if {@code className} is a target); else {@code null}. */
+  private ClassFileTransformer instrumentationFor(String className) {
+    if (instrumentation.isDone()) {
+      return instrumentation.isCompletedExceptionally() ? null : instrumentation.join();
+    }
+    if (className == null || !targets.contains(className)) {
+      return null; // not a target: the instrumentation would leave it as it is
+    }
     try {
-      return instrumentation.get(WAIT_SECONDS, TimeUnit.SECONDS);
+      return instrumentation.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
-      AgentLog.warning(className.replace('/', '.') + " loaded before the instrumentation was ready ("
-          + WAIT_SECONDS + " s): left uninstrumented");
+      if (instrumentation.completeExceptionally(e)) {
+        AgentLog.warning("the instrumentation was not ready " + WAIT_SECONDS + " s after start; "
+            + className.replace('/', '.') + " and the classes loaded after it stay uninstrumented"
+            + " (the host runs unlimited until it is restarted)");
+      }
       return null;
     } catch (ExecutionException e) {
-      return null; // already reported where it failed
+      return null; // reported where it failed
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return null;

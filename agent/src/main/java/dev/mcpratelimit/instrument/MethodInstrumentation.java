@@ -7,6 +7,7 @@ import static net.bytebuddy.matcher.ElementMatchers.not;
 import dev.mcpratelimit.config.MethodTarget;
 import dev.mcpratelimit.runtime.AgentLog;
 import java.lang.instrument.Instrumentation;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -23,7 +24,8 @@ final class MethodInstrumentation {
   private final Instrumentation instrumentation;
   private final Supplier<AgentBuilder> builders;
   private final ClassLoader agentLoader;
-  private final Set<MethodTarget> instrumented = new HashSet<>();
+  /** By {@code Class#method}: a target renamed by a reload is the same method, woven once. */
+  private final Set<String> instrumented = new HashSet<>();
 
   MethodInstrumentation(Instrumentation instrumentation, Supplier<AgentBuilder> builders, ClassLoader agentLoader) {
     this.instrumentation = instrumentation;
@@ -41,16 +43,18 @@ final class MethodInstrumentation {
 
   /** {@code builder} extended by the methods among {@code targets} not instrumented yet; {@code null} if none. */
   synchronized AgentBuilder extend(AgentBuilder builder, List<MethodTarget> targets) {
-    List<MethodTarget> fresh = targets.stream().filter(target -> !instrumented.contains(target)).toList();
+    List<MethodTarget> fresh = new ArrayList<>();
+    for (MethodTarget target : targets) {
+      if (instrumented.add(target.toString())) {
+        builder = builder.type(named(target.className()))
+            .transform(new AgentBuilder.Transformer.ForAdvice()
+                .include(agentLoader)
+                .advice(named(target.methodName()).and(not(isAbstract())), LimitedMethodAdvice.class.getName()));
+        fresh.add(target);
+      }
+    }
     if (fresh.isEmpty()) {
       return null;
-    }
-    for (MethodTarget target : fresh) {
-      builder = builder.type(named(target.className()))
-          .transform(new AgentBuilder.Transformer.ForAdvice()
-              .include(agentLoader)
-              .advice(named(target.methodName()).and(not(isAbstract())), LimitedMethodAdvice.class.getName()));
-      instrumented.add(target);
     }
     AgentLog.fine("limiting methods " + fresh);
     return builder;

@@ -52,6 +52,7 @@ public final class RateLimitAgent {
         Instrumenter instrumenter = new Instrumenter(instrumentation, agentLoader);
         instrumenter.installNow(runtime.methods());
         installed.set(instrumenter);
+        instrumenter.follow(runtime.methods()); // a reload while the classes were retransformed
       }
       AgentLog.info(startLine(runtime));
     } catch (Throwable e) {
@@ -82,7 +83,12 @@ public final class RateLimitAgent {
       }
     }, "mcp-ratelimit-instrumentation");
     builder.setDaemon(true);
-    builder.start();
+    try {
+      builder.start();
+    } catch (Throwable e) {
+      deferred.failed(e); // no targeted class may wait for a build that never runs
+      throw e;
+    }
   }
 
   private static String startLine(AgentRuntime runtime) {

@@ -26,8 +26,8 @@ public record RateLimitHeaders(String limit, String remaining, String reset, Str
 
   /** @param epochMillis the wall-clock time of the decision, for {@code X-RateLimit-Reset} */
   public static RateLimitHeaders of(Decision decision, long epochMillis) {
-    if (decision.outcome() == Outcome.NOT_LIMITED || decision.outcome() == Outcome.UNAVAILABLE) {
-      return NONE;
+    if (decision.limit() == null) {
+      return NONE; // no bucket decided it: not limited, or a tool the tier may never call
     }
     String burst = Long.toString(decision.limit().capacity());
     String remaining = Long.toString(decision.remaining());

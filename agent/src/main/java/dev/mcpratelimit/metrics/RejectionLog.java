@@ -70,7 +70,9 @@ public final class RejectionLog implements DecisionObserver {
   static String line(Decision decision) {
     return (decision.outcome() == Outcome.SHADOW_REJECTED ? "would reject (shadow mode): " : "rejected: ")
         + "caller=" + decision.caller() + " tier=" + decision.tier() + " tool=" + decision.tool()
-        + " cost=" + decision.cost() + " scope=" + decision.scope().label()
-        + " remaining=" + decision.remaining() + " retry-after=" + decision.retryAfterSeconds() + "s";
+        + " cost=" + decision.cost() + (decision.unavailableReason() != null
+            ? " not available on the tier: " + decision.unavailableReason()
+            : " scope=" + decision.scope().label() + " remaining=" + decision.remaining()
+                + " retry-after=" + decision.retryAfterSeconds() + "s");
   }
 }

@@ -161,7 +161,11 @@ public final class AgentRuntime {
     violations.configure(config.violations());
     store.setMaxBuckets(config.maxBuckets());
     policy.apply(config);
-    onConfig.accept(config);
+    try {
+      onConfig.accept(config);
+    } catch (Throwable e) {
+      errors.record("instrumenting the configured methods", e); // the limits are in force regardless
+    }
   }
 
   /** The file's changes: put in force, logged once each and notified over JMX. */
@@ -198,7 +202,7 @@ public final class AgentRuntime {
       }
       rejectionLog.flush();
       evictions.check();
-    } catch (RuntimeException e) {
+    } catch (Throwable e) { // an Error escaping would cancel this periodic task for good
       errors.record("housekeeping", e);
     }
   }
@@ -207,7 +211,7 @@ public final class AgentRuntime {
   private void forgetFullBuckets() {
     try {
       store.sweep();
-    } catch (RuntimeException e) {
+    } catch (Throwable e) { // an Error escaping would cancel this periodic task for good
       errors.record("bucket sweep", e);
     }
   }

@@ -7,4 +7,11 @@ package dev.mcpratelimit.runtime;
  * @param peer the TCP peer's address
  * @param forwardedFor every {@code X-Forwarded-For} line joined by commas, or {@code null}
  */
-public record HttpOrigin(String credential, String peer, String forwardedFor) {}
+public record HttpOrigin(String credential, String peer, String forwardedFor) {
+
+  @Override
+  public String toString() {
+    // Never the credential: it is an API key.
+    return "HttpOrigin[peer " + peer + "]";
+  }
+}

@@ -1,5 +1,7 @@
 package dev.mcpratelimit.runtime;
 
+import dev.mcpratelimit.config.ProblemReport;
+
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
@@ -18,8 +20,9 @@ public final class InternalErrors {
     count.increment();
     String kind = where + ": " + error.getClass().getName();
     if (seen.add(kind)) {
-      AgentLog.warning("internal error in " + kind + " (" + error.getMessage()
-          + "); the call was let through. Further errors of this kind are only counted.");
+      // The message may hold what a client sent: bounded and escaped, like every name the agent logs.
+      AgentLog.warning("internal error in " + kind + " (" + ProblemReport.printable(String.valueOf(error.getMessage()),
+          ProblemReport.MAX_MESSAGE_CHARS) + "); the call was let through. Further errors of this kind are only counted.");
     }
   }
 

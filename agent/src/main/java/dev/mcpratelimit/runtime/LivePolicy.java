@@ -122,7 +122,7 @@ public final class LivePolicy {
     return new Policy(policy.tiers(), policy.defaultTier(), tools, policy.mode());
   }
 
-  /** The names of the configured plain methods in force. */
+  /** The configured plain methods in force. */
   public List<MethodTarget> methods() {
     InForce in = current;
     return in == null ? List.of() : in.config().methods();

@@ -160,4 +160,11 @@ class ConfigParserTest {
     assertEquals(new BucketLimit(2, Rate.perMinute(3)), config.policy().tiers().get("free"));
     assertEquals(Mode.SHADOW, config.policy().mode());
   }
+
+  @Test
+  void aMethodTargetOfThousandsOfSegmentsIsReadWithoutOverflowingTheStack() throws Exception {
+    String target = "a.".repeat(20_000) + "A#m";
+    AgentConfig config = ConfigParser.parse(FILE, "method.deep.target=" + target + "\n");
+    assertEquals(target, config.methods().get(0).toString());
+  }
 }

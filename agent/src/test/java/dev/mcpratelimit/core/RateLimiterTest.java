@@ -265,4 +265,16 @@ class RateLimiterTest {
         "free's burst of 10 halved to 5 cannot hold 8: no Retry-After could come true");
     assertEquals(Outcome.ALLOWED, new RateLimiter(store, base).decide("quin", "free", "recommend_tracks").outcome());
   }
+
+  @Test
+  void inShadowModeAToolTheTierMayNotCallIsLetThroughAndCounted() {
+    ToolPolicy recommend = new ToolPolicy("recommend_tracks", 20, Map.of(), null, java.util.Set.of("basic"));
+    RateLimiter limiter = new RateLimiter(store, policy(Mode.SHADOW, recommend));
+    for (String tier : List.of("free", "basic")) {
+      Decision decision = limiter.decide("rita-" + tier, tier, "recommend_tracks");
+      assertEquals(Outcome.SHADOW_REJECTED, decision.outcome(), tier);
+      assertTrue(decision.admitted(), "shadow mode never refuses");
+      assertNull(decision.scope(), "no bucket decided it");
+    }
+  }
 }

@@ -200,4 +200,12 @@ class ToolCallGuardTest {
     }
     assertInstanceOf(Proceed.class, test.guard().check("search_tracks", true, alice()), "premium may call it");
   }
+
+  @Test
+  void inShadowModeAnUnavailableToolIsLetThroughWithoutHeadersAndCounted() {
+    TestRuntime test = new TestRuntime(dir, CONFIG + "mode=shadow\ntool.search_tracks.tier.free.allowed=false\n");
+    Proceed proceed = assertInstanceOf(Proceed.class, test.guard().check("search_tracks", true, anonymous()));
+    assertEquals(List.of(), HeaderEntries.of(proceed.headers()));
+    assertEquals(1, test.operator().getShadowRejectedTotal());
+  }
 }
