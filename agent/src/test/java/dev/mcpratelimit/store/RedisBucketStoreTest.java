@@ -148,6 +148,17 @@ class RedisBucketStoreTest {
   }
 
   @Test
+  void theClientStartsNoThread() throws Exception {
+    Set<Thread> before = Thread.getAllStackTraces().keySet();
+    RedisBucketStore store = realTime();
+    store.tryConsume(new Charge[] {caller("ivan", FREE)}, 1);
+    store.peek(new Charge[] {caller("ivan", FREE)});
+    List<String> started = Thread.getAllStackTraces().keySet().stream()
+        .filter(thread -> !before.contains(thread) && thread.isAlive()).map(Thread::getName).toList();
+    assertEquals(List.of(), started, "no evictor, no reader thread: nothing to stop at the host's exit");
+  }
+
+  @Test
   void aChangedLimitKeepsTheBalanceCappedAtTheNewBurst() throws Exception {
     RedisBucketStore store = realTime();
     BucketLimit basic = new BucketLimit(60, Rate.perMinute(60));
