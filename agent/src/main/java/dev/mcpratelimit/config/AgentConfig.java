@@ -5,6 +5,7 @@ import dev.mcpratelimit.core.Policy;
 import dev.mcpratelimit.core.Rate;
 import dev.mcpratelimit.core.ToolPolicy;
 import dev.mcpratelimit.identity.IdentitySettings;
+import dev.mcpratelimit.store.RedisSettings;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -18,6 +19,7 @@ import java.util.Set;
  * @param source the file it came from, or {@code null} for the built-in defaults
  * @param policy the file's limits, before the agent adds its status tool and operators their overrides
  * @param identity how callers are told apart
+ * @param redis the Redis store's settings with {@code store=redis}, {@code null} with {@code store=memory}
  * @param warnings what is legal but odd in the file (a tool some tier can never call), reported
  *     when the file is put in force
  */
@@ -29,6 +31,7 @@ public record AgentConfig(
     int rejectHttpStatus,
     long maxBuckets,
     Violations violations,
+    RedisSettings redis,
     List<ConfigProblem> warnings) {
 
   /** The agent's own tool; it is never charged to the caller's tier bucket. */

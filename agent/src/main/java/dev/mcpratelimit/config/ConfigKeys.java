@@ -30,6 +30,13 @@ final class ConfigKeys {
     REJECT_HTTP_STATUS("reject.http-status"),
     STORE("store"),
     STORE_MEMORY_MAX_BUCKETS("store.memory.max-buckets"),
+    STORE_REDIS_URL("store.redis.url"),
+    STORE_REDIS_PASSWORD_FILE("store.redis.password-file"),
+    STORE_REDIS_CLUSTER("store.redis.cluster"),
+    STORE_REDIS_TIMEOUT("store.redis.timeout"),
+    STORE_REDIS_KEY_PREFIX("store.redis.key-prefix"),
+    STORE_REDIS_ON_OUTAGE("store.redis.on-outage"),
+    STORE_REDIS_OUTAGE_SHARE("store.redis.outage-share"),
     VIOLATIONS_WINDOW_SECONDS("violations.window-seconds"),
     VIOLATIONS_THRESHOLD("violations.threshold"),
     VIOLATIONS_TOP("violations.top");

@@ -13,7 +13,15 @@ import dev.mcpratelimit.identity.ApiKeys;
 import dev.mcpratelimit.identity.Caller;
 import dev.mcpratelimit.identity.IdentitySettings;
 import dev.mcpratelimit.identity.TrustedProxies;
+import dev.mcpratelimit.store.OnOutage;
+import dev.mcpratelimit.store.RedisBucketStore;
+import dev.mcpratelimit.store.RedisSettings;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -25,6 +33,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -127,7 +136,8 @@ public final class ConfigParser {
     Map<String, ToolPolicy> tools = tools(tiers);
     Mode mode = single(Kind.MODE, Mode.ENFORCE, value -> Values.choice(value, Mode.class));
     int rejectStatus = single(Kind.REJECT_HTTP_STATUS, 429, ConfigParser::httpStatus);
-    single(Kind.STORE, "memory", ConfigParser::store);
+    boolean redisStore = single(Kind.STORE, false, ConfigParser::isRedis);
+    RedisSettings redis = redisStore ? new RedisKeys().settings(tiers, tools) : null;
     long maxBuckets = single(Kind.STORE_MEMORY_MAX_BUCKETS, DEFAULT_MAX_BUCKETS,
         value -> Values.positive(value, "the bucket bound"));
     AgentConfig.Violations violations = new AgentConfig.Violations(
@@ -147,7 +157,7 @@ public final class ConfigParser {
     warnings.sort(Comparator.comparingInt(ConfigProblem::line));
     Policy policy = new Policy(tiers, defaultTier, tools, mode);
     IdentitySettings identity = new IdentitySettings(callers, defaultTier, stdioCaller, identityHeader, requireKey, proxies);
-    return new AgentConfig(file, policy, identity, methods, rejectStatus, maxBuckets, violations, warnings);
+    return new AgentConfig(file, policy, identity, methods, rejectStatus, maxBuckets, violations, redis, warnings);
   }
 
   private void classify(Entry entry) {
@@ -374,15 +384,144 @@ public final class ConfigParser {
     return (int) status;
   }
 
-  /** Only the in-memory store exists in this version. */
-  private static String store(String value) throws BadValue {
-    if (value.equals("redis")) {
-      throw new BadValue("store=redis is not available in this version; use store=memory");
+  /** Whether the store is Redis ({@code redis}) rather than memory ({@code memory}). */
+  private static boolean isRedis(String value) throws BadValue {
+    return switch (value.toLowerCase(Locale.ROOT)) {
+      case "memory" -> false;
+      case "redis" -> true;
+      default -> throw new BadValue(ProblemReport.quoted(value) + " is not one of memory | redis");
+    };
+  }
+
+  /**
+   * The {@code store.redis.*} keys. The URL may hold a password, so no message ever quotes it;
+   * the password file is read here, so that {@code check} finds a file that cannot be read.
+   */
+  private final class RedisKeys {
+    private static final Pattern URL = Pattern.compile(
+        "redis://(?:(?<userinfo>.*)@)?(?<host>\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9.-]+)(?::(?<port>[0-9]{1,5}))?(?:/(?<db>[0-9]{1,4})?)?");
+    private static final Pattern TIMEOUT = Pattern.compile("([0-9]{1,6})\\s*(ms|s)");
+    private static final Pattern PREFIX = Pattern.compile("[!-~&&[^{}]]{1,64}");
+    private static final int MAX_PASSWORD_BYTES = 1024;
+
+    RedisSettings settings(Map<String, BucketLimit> tiers, Map<String, ToolPolicy> tools) {
+      single(Kind.STORE_REDIS_CLUSTER, false, value -> {
+        if (Values.bool(value)) {
+          throw new BadValue("store.redis.cluster=true is not yet available in this version; use one Redis (false)");
+        }
+        return false;
+      });
+      RedisSettings url = single(Kind.STORE_REDIS_URL, RedisSettings.local(6379), this::url);
+      String password = single(Kind.STORE_REDIS_PASSWORD_FILE, null, this::passwordFile);
+      if (password != null && url.password() != null) {
+        entries(Kind.STORE_REDIS_PASSWORD_FILE).forEach(keyed ->
+            problem(keyed.entry, "store.redis.url holds a password already; give it in one place"));
+      }
+      Duration timeout = single(Kind.STORE_REDIS_TIMEOUT, RedisSettings.DEFAULT_TIMEOUT, this::timeout);
+      String prefix = single(Kind.STORE_REDIS_KEY_PREFIX, RedisSettings.DEFAULT_KEY_PREFIX, value -> {
+        if (!PREFIX.matcher(value).matches()) {
+          throw new BadValue("a key prefix is 1 to 64 printable ASCII characters without spaces, '{' or '}'"
+              + " (braces make hash tags)");
+        }
+        return value;
+      });
+      OnOutage onOutage = single(Kind.STORE_REDIS_ON_OUTAGE, OnOutage.LOCAL, value -> Values.choice(value, OnOutage.class));
+      double share = single(Kind.STORE_REDIS_OUTAGE_SHARE, 1.0, this::share);
+      entries(Kind.STORE).forEach(keyed -> checkExact(keyed.entry, tiers, tools));
+      return new RedisSettings(url.host(), url.port(), url.database(), url.user(),
+          password != null ? password : url.password(), timeout, prefix, onOutage, share);
     }
-    if (!value.toLowerCase(Locale.ROOT).equals("memory")) {
-      throw new BadValue(ProblemReport.quoted(value) + " is not one of memory");
+
+    private RedisSettings url(String value) throws BadValue {
+      if (value.startsWith("rediss://")) {
+        throw new BadValue("TLS (rediss://) is not yet available in this version; use redis://");
+      }
+      Matcher m = URL.matcher(value);
+      if (!m.matches()) {
+        // Never quoted: it may hold a password.
+        throw new BadValue("not a Redis URL; write redis://[user:password@]host[:port][/db]");
+      }
+      int port = m.group("port") == null ? 6379 : Integer.parseInt(m.group("port"));
+      if (port < 1 || port > 65535) {
+        throw new BadValue("the port must be 1 to 65535, not " + port);
+      }
+      String host = m.group("host").replace("[", "").replace("]", "");
+      int db = m.group("db") == null ? 0 : Integer.parseInt(m.group("db"));
+      RedisSettings settings = RedisSettings.local(port);
+      settings = new RedisSettings(host, port, db, null, null, settings.timeout(), settings.keyPrefix(),
+          settings.onOutage(), settings.outageShare());
+      String userinfo = m.group("userinfo");
+      if (userinfo == null) {
+        return settings;
+      }
+      int colon = userinfo.indexOf(':');
+      if (colon < 0 || colon == userinfo.length() - 1) {
+        throw new BadValue("the URL has a user but no password; write redis://user:password@host, "
+            + "redis://:password@host, or use store.redis.password-file");
+      }
+      return settings.withPassword(colon == 0 ? null : userinfo.substring(0, colon), userinfo.substring(colon + 1));
     }
-    return value;
+
+    private String passwordFile(String value) throws BadValue {
+      byte[] bytes;
+      try {
+        Path path = Path.of(value);
+        if (!Files.isRegularFile(path) || Files.size(path) > MAX_PASSWORD_BYTES) {
+          throw new BadValue("cannot read the password from " + ProblemReport.quoted(value)
+              + ": not a regular file of at most " + MAX_PASSWORD_BYTES + " bytes");
+        }
+        bytes = Files.readAllBytes(path);
+      } catch (IOException | InvalidPathException e) {
+        throw new BadValue("cannot read the password from " + ProblemReport.quoted(value) + " ("
+            + e.getClass().getSimpleName() + ")");
+      }
+      String password = new String(bytes, StandardCharsets.UTF_8).replaceFirst("\\r?\\n\\z", "");
+      if (password.isEmpty()) {
+        throw new BadValue("the password file " + ProblemReport.quoted(value) + " is empty");
+      }
+      return password;
+    }
+
+    private Duration timeout(String value) throws BadValue {
+      Matcher m = TIMEOUT.matcher(value);
+      if (!m.matches()) {
+        throw new BadValue(ProblemReport.quoted(value) + " is not a duration; write e.g. 50ms or 1s");
+      }
+      long amount = Long.parseLong(m.group(1));
+      Duration timeout = m.group(2).equals("s") ? Duration.ofSeconds(amount) : Duration.ofMillis(amount);
+      if (timeout.isZero() || timeout.compareTo(Duration.ofSeconds(10)) > 0) {
+        throw new BadValue("the timeout must be from 1ms to 10s, not " + ProblemReport.quoted(value));
+      }
+      return timeout;
+    }
+
+    private double share(String value) throws BadValue {
+      double share;
+      try {
+        share = Double.parseDouble(value);
+      } catch (NumberFormatException e) {
+        throw new BadValue(ProblemReport.quoted(value) + " is not a number");
+      }
+      if (!value.matches("[0-9]*\\.?[0-9]+") || !(share > 0) || share > 1) {
+        throw new BadValue("the share must be above 0 and at most 1, e.g. 0.5, not " + ProblemReport.quoted(value)
+            + " (on-outage=reject refuses every call)");
+      }
+      return share;
+    }
+
+    /** Every limit must be exact in Lua (see RedisBucketStore#checkExact); told at the store line. */
+    private void checkExact(Entry storeLine, Map<String, BucketLimit> tiers, Map<String, ToolPolicy> tools) {
+      Map<String, BucketLimit> limits = new TreeMap<>();
+      tiers.forEach((tier, limit) -> limits.put("tier " + tier, limit));
+      tools.values().forEach(tool -> {
+        tool.tierLimits().forEach((tier, limit) -> limits.put("tool " + tool.name() + " on tier " + tier, limit));
+        if (tool.global() != null) {
+          limits.put("tool " + tool.name() + " (global)", tool.global());
+        }
+      });
+      limits.forEach((what, limit) -> RedisBucketStore.checkExact(limit)
+          .ifPresent(reason -> problem(storeLine, what + ": " + reason)));
+    }
   }
 
   private static String tierName(String value, Map<String, BucketLimit> tiers) throws BadValue {

@@ -115,7 +115,7 @@ public final class BucketLimit {
   }
 
   /** The same fraction of a token's worth, expressed in this limit's units, capped at capacity. */
-  long convertFrom(BucketLimit other, long otherCredit) {
+  public long convertFrom(BucketLimit other, long otherCredit) {
     if (other.creditPerToken == creditPerToken) {
       return Math.min(otherCredit, capacityCredit);
     }
@@ -129,7 +129,8 @@ public final class BucketLimit {
     return tokens * creditPerToken + Math.min(scaledFraction, creditPerToken - 1);
   }
 
-  private static long gcd(long a, long b) {
+  /** Greatest common divisor of two positive numbers. */
+  public static long gcd(long a, long b) {
     while (b != 0) {
       long t = a % b;
       a = b;

@@ -13,6 +13,7 @@ import dev.mcpratelimit.metrics.UsageCounters;
 import dev.mcpratelimit.metrics.ViolationTracker.Violator;
 import dev.mcpratelimit.runtime.LivePolicy.InForce;
 import dev.mcpratelimit.store.InMemoryBucketStore;
+import dev.mcpratelimit.store.OutageGuard;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.List;
@@ -39,7 +40,7 @@ public final class AgentRuntime {
   private static volatile AgentRuntime current;
 
   private final NanoClock clock;
-  private final InMemoryBucketStore store;
+  private final StoreChoice store;
   private final InternalErrors errors = new InternalErrors();
   private final LivePolicy policy;
   private final AgentMBeans mbeans;
@@ -64,7 +65,7 @@ public final class AgentRuntime {
     this.mbeans = mbeans;
     this.onConfig = onConfig;
     AgentConfig defaults = AgentConfig.defaults();
-    this.store = new InMemoryBucketStore(clock, defaults.maxBuckets());
+    this.store = new StoreChoice(clock, new InMemoryBucketStore(clock, defaults.maxBuckets()));
     this.policy = new LivePolicy(store, clock);
     this.toolUsage = new UsageCounters((tier, tool, counters) -> publishUsage(UsageKind.TOOL, tier, tool, counters));
     this.methodUsage = new UsageCounters((tier, method, counters) -> publishUsage(UsageKind.METHOD, tier, method, counters));
@@ -107,6 +108,8 @@ public final class AgentRuntime {
       runtime.watcher.start(daemonThread("mcp-ratelimit-config"));
     }
     maintenance.scheduleWithFixedDelay(runtime::housekeeping, 1, 1, TimeUnit.SECONDS);
+    // A task of its own: a probe may wait up to the Redis timeout.
+    maintenance.scheduleWithFixedDelay(runtime::probeStore, 1, 1, TimeUnit.SECONDS);
     maintenance.scheduleWithFixedDelay(runtime::forgetFullBuckets, SWEEP_SECONDS, SWEEP_SECONDS, TimeUnit.SECONDS);
     // Off the host's start: the platform MBean server alone costs tens of milliseconds to create.
     maintenance.execute(runtime::registerMBeans);
@@ -159,7 +162,7 @@ public final class AgentRuntime {
 
   private void apply(AgentConfig config) {
     violations.configure(config.violations());
-    store.setMaxBuckets(config.maxBuckets());
+    store.choose(config);
     policy.apply(config);
     try {
       onConfig.accept(config);
@@ -210,10 +213,27 @@ public final class AgentRuntime {
   /** Drops idle buckets that are full again, so memory follows the callers that are active. */
   private void forgetFullBuckets() {
     try {
-      store.sweep();
+      store.memory().sweep();
     } catch (Throwable e) { // an Error escaping would cancel this periodic task for good
       errors.record("bucket sweep", e);
     }
+  }
+
+  /** Asks Redis, while it is in an outage, whether it answers again. */
+  void probeStore() {
+    try {
+      store.probe();
+    } catch (Throwable e) { // an Error escaping would cancel this periodic task for good
+      errors.record("Redis probe", e);
+    }
+  }
+
+  /**
+   * The Redis store's outage state (outages counted, decisions made without Redis), {@code null}
+   * with the in-memory store. The runtime reads it; JMX and Prometheus come next.
+   */
+  public OutageGuard redisStore() {
+    return store.redis();
   }
 
   public ToolCallGuard toolCalls() {
@@ -252,7 +272,7 @@ public final class AgentRuntime {
   /** For the start line: which configuration, mode and store are in force. */
   public String describe() {
     return "config " + (watcher == null ? "built-in defaults" : watcher.file()) + ", mode " + operator.getMode()
-        + ", store memory (at most " + maxBuckets() + " buckets)";
+        + (store.redis() == null ? ", store memory (at most " + maxBuckets() + " buckets)" : ", " + store.describe());
   }
 
   private long maxBuckets() {

@@ -1,6 +1,7 @@
 package dev.mcpratelimit.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -12,11 +13,16 @@ import dev.mcpratelimit.identity.ApiKeys;
 import dev.mcpratelimit.identity.Caller;
 import dev.mcpratelimit.identity.CallerResolver;
 import dev.mcpratelimit.identity.ResolvedCaller;
+import dev.mcpratelimit.store.OnOutage;
+import dev.mcpratelimit.store.RedisSettings;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ConfigParserTest {
 
@@ -117,6 +123,36 @@ class ConfigParserTest {
     Path missing = Path.of("/nonexistent/ratelimit.properties");
     InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> ConfigFile.load(missing));
     assertEquals("/nonexistent/ratelimit.properties: cannot read: no such file", e.getMessage());
+  }
+
+  @Test
+  void theRedisKeysParseAndThePasswordIsNeverPrinted(@TempDir Path dir) throws Exception {
+    AgentConfig url = ConfigParser.parse(FILE, """
+        store=redis
+        store.redis.url=redis://limiter:hunter2@redis.internal:6380/3
+        store.redis.timeout=200ms
+        store.redis.key-prefix=prod:rl:
+        store.redis.on-outage=local
+        store.redis.outage-share=0.25
+        """);
+    RedisSettings redis = url.redis();
+    assertEquals(List.of("redis.internal", 6380, 3, "limiter", "hunter2", Duration.ofMillis(200), "prod:rl:",
+        OnOutage.LOCAL, 0.25), List.of(redis.host(), redis.port(), redis.database(), redis.user(), redis.password(),
+        redis.timeout(), redis.keyPrefix(), redis.onOutage(), redis.outageShare()));
+    assertFalse(redis.toString().contains("hunter2"), redis.toString());
+    assertEquals(RedisSettings.local(6379), ConfigParser.parse(FILE, "store=redis").redis(), "the defaults");
+    assertNull(ConfigParser.parse(FILE, "store=memory").redis());
+
+    Path secret = Files.writeString(dir.resolve("redis.password"), "from-file\n");
+    assertEquals("from-file", ConfigParser.parse(FILE,
+        "store=redis\nstore.redis.password-file=" + secret).redis().password(), "one trailing newline stripped");
+    InvalidConfigException twice = assertThrows(InvalidConfigException.class, () -> ConfigParser.parse(FILE,
+        "store=redis\nstore.redis.url=redis://:hunter2@h\nstore.redis.password-file=" + secret));
+    assertEquals("/etc/mcp/ratelimit.properties:3: store.redis.password-file: store.redis.url holds a password "
+        + "already; give it in one place", twice.getMessage().lines().findFirst().orElseThrow());
+    InvalidConfigException bad = assertThrows(InvalidConfigException.class,
+        () -> ConfigParser.parse(FILE, "store=redis\nstore.redis.url=redis://u:hunter2@bad host"));
+    assertFalse(bad.getMessage().contains("hunter2"), bad.getMessage());
   }
 
   @Test

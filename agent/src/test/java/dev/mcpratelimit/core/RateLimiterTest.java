@@ -4,15 +4,26 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.mcpratelimit.store.InMemoryBucketStore;
+import dev.mcpratelimit.store.BucketAdmin;
+import dev.mcpratelimit.store.TestStores;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
 
+/**
+ * Decision sequences, run against each store: in memory, and in a real Redis (timed by this test's
+ * clock, see {@link TestStores}), which must agree decision for decision.
+ */
+@ParameterizedClass
+@ValueSource(strings = {"memory", "redis"})
 class RateLimiterTest {
 
   static final Map<String, BucketLimit> DEFAULT_TIERS = Map.of(
@@ -21,8 +32,16 @@ class RateLimiterTest {
       "premium", BucketLimit.ofRate(Rate.perMinute(300)),
       "enterprise", BucketLimit.ofRate(Rate.perMinute(1000)));
 
+  @Parameter
+  String storeKind;
+
   private final FakeClock clock = new FakeClock();
-  private final InMemoryBucketStore store = new InMemoryBucketStore(clock, 10_000);
+  private BucketStore store;
+
+  @BeforeEach
+  void createStore() {
+    store = TestStores.create(storeKind, clock);
+  }
 
   static Policy policy(Mode mode, ToolPolicy... tools) {
     Map<String, ToolPolicy> byName = new java.util.HashMap<>();
@@ -169,7 +188,7 @@ class RateLimiterTest {
     Decision decision = new RateLimiter(store, policy(Mode.OFF)).decide("hank", "free", "get_track");
     assertEquals(Outcome.NOT_LIMITED, decision.outcome());
     assertNull(decision.scope());
-    assertEquals(0, store.size(), "no bucket was even created");
+    assertEquals(0, ((BucketAdmin) store).size(), "no bucket was even created");
   }
 
   @Test

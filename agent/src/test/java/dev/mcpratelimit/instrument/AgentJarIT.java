@@ -8,6 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.List;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
@@ -19,6 +21,14 @@ class AgentJarIT {
   private static JarFile jar() throws IOException {
     return new JarFile(System.getProperty("agent.jar"));
   }
+
+  /**
+   * Every shaded dependency's packages, as class files name them; not within a longer name (Gson
+   * prints a URL, github.com/google/gson/...).
+   */
+  private static final List<Pattern> DEPENDENCIES = Stream.of("net/bytebuddy/", "com/github/benmanes/",
+      "redis/clients/", "org/apache/commons/pool2/", "org/slf4j/", "com/google/gson/", "org/json/")
+      .map(name -> Pattern.compile("(?<![A-Za-z0-9.])" + Pattern.quote(name))).toList();
 
   @Test
   void everyEntryLiesInTheAgentsPackagesOrMetaInf() throws IOException {
@@ -46,8 +56,10 @@ class AgentJarIT {
         JarEntry entry = entries.nextElement();
         if (entry.getName().endsWith(".class")) {
           String bytes = new String(jar.getInputStream(entry).readAllBytes(), StandardCharsets.ISO_8859_1);
-          if (bytes.contains("net/bytebuddy/") || bytes.contains("com/github/benmanes/")) {
-            unrelocated.add(entry.getName());
+          for (Pattern dependency : DEPENDENCIES) {
+            if (dependency.matcher(bytes).find()) {
+              unrelocated.add(entry.getName() + " names " + dependency);
+            }
           }
         }
       }

@@ -1,0 +1,225 @@
+package dev.mcpratelimit.store;
+
+import dev.mcpratelimit.core.BucketLimit;
+import dev.mcpratelimit.core.BucketStore;
+import dev.mcpratelimit.core.NanoClock;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
+import redis.clients.jedis.exceptions.JedisException;
+
+/**
+ * The Redis store as the decision path sees it: shared buckets while Redis answers, the
+ * {@code store.redis.on-outage} rule while it does not.
+ *
+ * <p>The first call that fails (past the timeout, refused, not authenticated) starts an outage:
+ * logged once, counted, and from then on calls do not wait for Redis at all. {@link #probe}, run
+ * every second by the agent, ends it as soon as Redis answers again (logged once). So a dead Redis
+ * costs one call at most the timeout, and every other call nothing.
+ */
+public final class OutageGuard implements BucketStore, BucketAdmin, AutoCloseable {
+
+  private final RedisBucketStore redis;
+  private final RedisSettings settings;
+  private final NanoClock clock;
+  private final long maxLocalBuckets;
+  private final Consumer<String> log;
+  private final LongAdder localDecisions = new LongAdder();
+  private long outages;
+  private long outageStart;
+  private long localAtStart;
+  private volatile boolean inOutage;
+  /** The buckets of {@link OnOutage#LOCAL} during an outage; each outage starts with full ones. */
+  private volatile InMemoryBucketStore local;
+
+  /**
+   * @param maxLocalBuckets the bound on buckets kept in this JVM during an outage
+   * @param log where the start and the end of an outage are told (once each)
+   */
+  public OutageGuard(RedisBucketStore redis, NanoClock clock, long maxLocalBuckets, Consumer<String> log) {
+    this.redis = redis;
+    this.settings = redis.connection().settings();
+    this.clock = clock;
+    this.maxLocalBuckets = maxLocalBuckets;
+    this.log = log;
+  }
+
+  @Override
+  public Balances tryConsume(Charge[] charges, long tokens) {
+    if (!inOutage) {
+      try {
+        return redis.tryConsume(charges, tokens);
+      } catch (JedisException e) {
+        startOutage(e);
+      }
+    }
+    localDecisions.increment();
+    return switch (settings.onOutage()) {
+      case ALLOW -> new Balances(true, full(charges));
+      case REJECT -> new Balances(false, new long[charges.length]);
+      case LOCAL -> {
+        InMemoryBucketStore store = localStore();
+        Charge[] scaled = scaled(charges);
+        Balances balances = store.tryConsume(scaled, tokens);
+        yield new Balances(balances.admitted(), unscaled(charges, scaled, balances.credit()));
+      }
+    };
+  }
+
+  @Override
+  public long[] peek(Charge[] charges) {
+    if (!inOutage) {
+      try {
+        return redis.peek(charges);
+      } catch (JedisException e) {
+        startOutage(e);
+      }
+    }
+    if (settings.onOutage() != OnOutage.LOCAL) {
+      return full(charges);
+    }
+    Charge[] scaled = scaled(charges);
+    return unscaled(charges, scaled, localStore().peek(scaled));
+  }
+
+  /** Ends an outage if Redis answers now. Quiet while it still does not. */
+  public void probe() {
+    if (!inOutage) {
+      return;
+    }
+    try {
+      redis.ping();
+    } catch (JedisException e) {
+      return;
+    }
+    endOutage();
+  }
+
+  private synchronized void startOutage(JedisException e) {
+    if (inOutage) {
+      return;
+    }
+    outages++;
+    outageStart = clock.nanoTime();
+    localAtStart = localDecisions.sum();
+    local = settings.onOutage() == OnOutage.LOCAL ? new InMemoryBucketStore(clock, maxLocalBuckets) : null;
+    inOutage = true;
+    log.accept("Redis at " + settings.endpoint() + " does not answer (" + redis.connection().describe(e)
+        + "); store.redis.on-outage=" + settings.onOutage().name().toLowerCase(Locale.ROOT) + ": " + rule()
+        + " until it answers again (asked every second)");
+  }
+
+  private synchronized void endOutage() {
+    if (!inOutage) {
+      return;
+    }
+    inOutage = false;
+    local = null;
+    long seconds = TimeUnit.NANOSECONDS.toSeconds(clock.nanoTime() - outageStart);
+    log.accept("Redis at " + settings.endpoint() + " answers again after " + seconds + " s; the shared buckets "
+        + "are in use again (" + (localDecisions.sum() - localAtStart) + " decisions were made without them)");
+  }
+
+  private String rule() {
+    return switch (settings.onOutage()) {
+      case LOCAL -> "this instance decides alone, granting " + settings.outageShare() + " of each limit";
+      case ALLOW -> "every call proceeds, unlimited";
+      case REJECT -> "every call is refused";
+    };
+  }
+
+  private InMemoryBucketStore localStore() {
+    InMemoryBucketStore store = local;
+    // An outage that ended while this call was on its way: a fresh store for this one call.
+    return store != null ? store : new InMemoryBucketStore(clock, 1);
+  }
+
+  private Charge[] scaled(Charge[] charges) {
+    if (settings.outageShare() == 1.0) {
+      return charges;
+    }
+    Charge[] scaled = new Charge[charges.length];
+    for (int i = 0; i < charges.length; i++) {
+      scaled[i] = new Charge(charges[i].key(), charges[i].limit().scaled(settings.outageShare()));
+    }
+    return scaled;
+  }
+
+  /** Local balances in the configured limits' units, as the decision reads them. */
+  private static long[] unscaled(Charge[] charges, Charge[] scaled, long[] credit) {
+    if (scaled != charges) {
+      for (int i = 0; i < credit.length; i++) {
+        credit[i] = charges[i].limit().convertFrom(scaled[i].limit(), credit[i]);
+      }
+    }
+    return credit;
+  }
+
+  private static long[] full(Charge[] charges) {
+    long[] credit = new long[charges.length];
+    for (int i = 0; i < charges.length; i++) {
+      BucketLimit limit = charges[i].limit();
+      credit[i] = limit.credit(limit.capacity());
+    }
+    return credit;
+  }
+
+  /** Whether calls are decided by the outage rule now. */
+  public boolean inOutage() {
+    return inOutage;
+  }
+
+  /** Outages since the start (the runtime's counter; JMX and Prometheus are the next step). */
+  public synchronized long outages() {
+    return outages;
+  }
+
+  /** Decisions made by the outage rule since the start. */
+  public long localDecisions() {
+    return localDecisions.sum();
+  }
+
+  public RedisSettings settings() {
+    return settings;
+  }
+
+  @Override
+  public long size() {
+    InMemoryBucketStore store = local;
+    if (!inOutage) {
+      try {
+        return redis.size();
+      } catch (JedisException e) {
+        startOutage(e);
+      }
+    }
+    return store == null ? 0 : store.size();
+  }
+
+  @Override
+  public long forgivenEvictions() {
+    InMemoryBucketStore store = local;
+    return store == null ? 0 : store.forgivenEvictions();
+  }
+
+  /** Forgets the caller's shared buckets (and its local ones during an outage). */
+  @Override
+  public void resetCaller(String caller) {
+    InMemoryBucketStore store = local;
+    if (store != null) {
+      store.resetCaller(caller);
+    }
+    try {
+      redis.resetCaller(caller);
+    } catch (JedisException e) {
+      throw new IllegalStateException("Redis at " + settings.endpoint() + " does not answer ("
+          + redis.connection().describe(e) + "); its buckets of " + caller + " are kept");
+    }
+  }
+
+  @Override
+  public void close() {
+    redis.close();
+  }
+}

@@ -1,0 +1,153 @@
+package dev.mcpratelimit.it;
+
+import static dev.mcpratelimit.it.Calls.TRACK;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.modelcontextprotocol.client.McpSyncClient;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Two sample servers with the agent and store=redis share one real Redis: one limit for both. */
+class RedisSharedIT {
+
+  @TempDir
+  static Path dir;
+
+  private static RedisProcess redis;
+  private static ForkedServer a;
+  private static ForkedServer b;
+  private static final List<McpSyncClient> clients = new ArrayList<>();
+
+  @BeforeAll
+  static void start() throws Exception {
+    redis = new RedisProcess();
+    List<String> lines = new ArrayList<>(List.of(
+        "store=redis",
+        "store.redis.url=redis://127.0.0.1:" + redis.port() + "/0",
+        // Generous on a shared 2-core machine: a slow first call must not fall back to local buckets.
+        "store.redis.timeout=2s",
+        "tier.free.rate=10/min",
+        "tier.free.burst=10",
+        "tier.team.rate=20/h",
+        "tier.team.burst=20"));
+    lines.addAll(List.of(ConfigFile.caller("walker", "key-walker", "free")));
+    lines.addAll(List.of(ConfigFile.caller("crowd", "key-crowd", "team")));
+    Path config = ConfigFile.write(dir, "ratelimit.properties", lines.toArray(String[]::new));
+    a = ForkedServer.sampleServer().agent(config).start();
+    b = ForkedServer.sampleServer().agent(config).start();
+  }
+
+  @AfterAll
+  static void stop() {
+    clients.forEach(McpSyncClient::close);
+    for (AutoCloseable closeable : new AutoCloseable[] {a, b, redis}) {
+      try {
+        if (closeable != null) {
+          closeable.close();
+        }
+      } catch (Exception e) {
+        // best effort: the reaper kills what is left
+      }
+    }
+  }
+
+  private static McpSyncClient client(ForkedServer server, String key) {
+    McpSyncClient client = McpClients.http(server, key);
+    clients.add(client);
+    return client;
+  }
+
+  private static boolean admitted(McpSyncClient client) {
+    try {
+      Calls.call(client, "get_track", TRACK);
+      return true;
+    } catch (RuntimeException e) {
+      assertTrue(String.valueOf(e.getMessage()).contains("Rate limit exceeded"), String.valueOf(e.getMessage()));
+      return false;
+    }
+  }
+
+  @Test
+  void bothServersStartWithTheRedisStoreAndSlf4jSaysNothing() {
+    for (ForkedServer server : List.of(a, b)) {
+      server.assertAgentStarted("enforce");
+      assertTrue(server.stderr().stream().anyMatch(line -> line.contains(", store redis 127.0.0.1:" + redis.port() + "/0")),
+          () -> String.join("\n", server.stderr()));
+      assertTrue(server.stderr().stream().noneMatch(line -> line.contains("SLF4J")),
+          () -> "SLF4J wrote to the host's stderr:\n" + String.join("\n", server.stderr()));
+    }
+  }
+
+  @Test
+  void callsAlternatingBetweenTheServersAdmitExactlyTheBurstTogether() {
+    McpSyncClient onA = client(a, "key-walker");
+    McpSyncClient onB = client(b, "key-walker");
+    int admitted = 0;
+    for (int i = 0; i < 16; i++) {
+      admitted += admitted(i % 2 == 0 ? onA : onB) ? 1 : 0;
+    }
+    assertEquals(10, admitted, "one burst of 10 for both servers, not 10 each");
+  }
+
+  @Test
+  void aWrongPasswordIsOneClearLineAndTheHostServesWithLocalBuckets() throws Exception {
+    Path config = ConfigFile.write(dir, "wrong-password.properties",
+        "store=redis",
+        "store.redis.url=redis://:wrong-pass-123@127.0.0.1:" + redis.port() + "/0",
+        "tier.free.rate=10/min",
+        "tier.free.burst=10");
+    try (ForkedServer server = ForkedServer.sampleServer().agent(config).start()) {
+      int admitted = 0;
+      try (McpSyncClient client = McpClients.http(server, null)) {
+        for (int i = 0; i < 12; i++) {
+          admitted += admitted(client) ? 1 : 0;
+        }
+      }
+      assertEquals(10, admitted, "on-outage=local with share 1.0: the whole burst, in this instance");
+      List<String> lines = server.stderr();
+      List<String> outage = lines.stream().filter(line -> line.contains("does not answer")).toList();
+      assertEquals(1, outage.size(), () -> String.join("\n", lines));
+      assertTrue(outage.get(0).startsWith("[mcp-ratelimit] WARNING Redis at 127.0.0.1:" + redis.port() + "/0 does not answer ("),
+          outage.get(0));
+      assertTrue(lines.stream().noneMatch(line -> line.contains("wrong-pass-123")), () -> String.join("\n", lines));
+    }
+  }
+
+  @Test
+  void concurrentCallsOnBothServersAdmitExactlyTheBurst() throws Exception {
+    List<McpSyncClient> connections = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      connections.add(client(i % 2 == 0 ? a : b, "key-crowd"));
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    try {
+      List<Future<Integer>> results = new ArrayList<>();
+      for (McpSyncClient connection : connections) {
+        results.add(pool.submit(() -> {
+          int admitted = 0;
+          for (int i = 0; i < 60 / 8 + 1; i++) {
+            admitted += admitted(connection) ? 1 : 0;
+          }
+          return admitted;
+        }));
+      }
+      int admitted = 0;
+      for (Future<Integer> result : results) {
+        admitted += result.get();
+      }
+      // 20/h refills one token per 3 minutes: nothing refills while this runs.
+      assertEquals(20, admitted, "64 calls over 8 connections and two servers");
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+}
