@@ -49,17 +49,17 @@ public final class ToolCallGuard {
   }
 
   /**
-   * @param name the called tool's name, {@code null} if the request has none (the SDK answers it)
+   * @param name the called tool's name, {@code null} if the request has none (charged as an unknown
+   *     tool; the SDK answers it)
    * @param serverHasIt whether the server has a tool of that name (an unknown one is charged to
    *     the caller's tier bucket under {@link #UNKNOWN_TOOL})
    * @param http where an HTTP request came from, {@code null} for stdio
    */
   public ToolCallVerdict check(String name, boolean serverHasIt, HttpOrigin http) {
     try {
-      if (name == null) {
-        return Proceed.UNLIMITED;
-      }
-      String tool = serverHasIt && name.length() <= MAX_TOOL_NAME ? name : UNKNOWN_TOOL;
+      // A call without a usable name is charged too: else anyone could call without limit (and
+      // have the SDK log an error for each).
+      String tool = name != null && serverHasIt && name.length() <= MAX_TOOL_NAME ? name : UNKNOWN_TOOL;
       boolean status = !ownStatusTool && tool.equals(StatusTool.NAME);
       InForce in = policy.current();
       if (in == null) {

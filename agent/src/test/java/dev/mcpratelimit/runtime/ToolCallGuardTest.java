@@ -155,8 +155,13 @@ class ToolCallGuardTest {
   }
 
   @Test
-  void aCallWithoutAToolNameIsLeftToTheSdk() {
-    assertSame(Proceed.UNLIMITED, new TestRuntime(dir, CONFIG).guard().check(null, false, anonymous()));
+  void aCallWithoutAToolNameIsChargedAsAnUnknownTool() {
+    ToolCallGuard guard = new TestRuntime(dir, CONFIG).guard();
+    for (int i = 0; i < 10; i++) {
+      assertInstanceOf(Proceed.class, guard.check(null, false, anonymous()), "the SDK answers it");
+    }
+    Reject reject = assertInstanceOf(Reject.class, guard.check(null, false, anonymous()));
+    assertEquals(ToolCallGuard.UNKNOWN_TOOL, reject.rejection().data().get("tool"));
   }
 
   @Test
