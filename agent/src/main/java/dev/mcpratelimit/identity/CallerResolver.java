@@ -89,11 +89,13 @@ public final class CallerResolver {
       if (hop.isEmpty()) {
         continue;
       }
-      if (!TrustedProxies.isAddress(hop)) {
+      String address = TrustedProxies.canonical(hop);
+      if (address == null) {
         break;
       }
-      client = hop;
-      if (!trustedProxies.contains(hop)) {
+      // One client, one bucket, however its proxy writes the address.
+      client = address;
+      if (!trustedProxies.contains(address)) {
         break;
       }
     }

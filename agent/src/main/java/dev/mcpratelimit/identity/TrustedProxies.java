@@ -91,6 +91,19 @@ public final class TrustedProxies {
     return false;
   }
 
+  /**
+   * The address in one canonical form ({@code ::ffff:10.1.2.3} is {@code 10.1.2.3}), or
+   * {@code null} if {@code text} is no IPv4 or IPv6 literal (never resolves a name).
+   */
+  static String canonical(String text) {
+    byte[] bytes = literal(text);
+    try {
+      return bytes == null ? null : InetAddress.getByAddress(bytes).getHostAddress();
+    } catch (UnknownHostException e) {
+      return null;
+    }
+  }
+
   /** Whether {@code text} is an IPv4 or IPv6 literal (never resolves a name). */
   static boolean isAddress(String text) {
     return literal(text) != null;

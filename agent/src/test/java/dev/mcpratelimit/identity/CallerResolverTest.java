@@ -45,6 +45,8 @@ class CallerResolverTest {
     assertEquals("anon:10.0.0.5", resolver.http(null, "10.0.0.5", "x".repeat(100_000)).id(),
         "a hop that is no address ends at the proxy: no caller named by what a client wrote");
     assertEquals("anon:10.0.0.6", resolver.http(null, "10.0.0.5", "203.0.113.9, junk, 10.0.0.6").id());
+    assertEquals("anon:203.0.113.9", resolver.http(null, "10.0.0.5", "::ffff:203.0.113.9").id(),
+        "an IPv4-mapped address is the same client as its IPv4 form");
     assertEquals(new ResolvedCaller("alice", "premium", true), resolver.http("alice-key", "10.0.0.5", "203.0.113.9"),
         "a key outranks any address");
   }
