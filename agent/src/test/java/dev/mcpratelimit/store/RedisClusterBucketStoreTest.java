@@ -310,6 +310,21 @@ class RedisClusterBucketStoreTest {
   }
 
   @Test
+  void aSeedThatDoesNotAnswerIsAJedisFailureWithinTheTimeoutNotAFailedStart() throws Exception {
+    int dead;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      dead = socket.getLocalPort();
+    }
+    // Made without a round trip, as the host starts; the first call fails as an outage would.
+    RedisBucketStore down = new RedisBucketStore(RedisSettings.local(dead).withCluster(true));
+    opened.add(down);
+    long start = System.nanoTime();
+    org.junit.jupiter.api.Assertions.assertThrows(redis.clients.jedis.exceptions.JedisException.class,
+        () -> down.tryConsume(new Charge[] {caller("kim", FREE)}, 1), "OutageGuard applies the outage rule to it");
+    assertTrue(System.nanoTime() - start < 2_000_000_000L, "bounded by the timeout");
+  }
+
+  @Test
   void theClusterClientStartsNoThread() {
     Set<Thread> before = Thread.getAllStackTraces().keySet();
     RedisBucketStore live = open(null);
