@@ -405,13 +405,12 @@ public final class ConfigParser {
     private static final int MAX_PASSWORD_BYTES = 1024;
 
     RedisSettings settings(Map<String, BucketLimit> tiers, Map<String, ToolPolicy> tools) {
-      single(Kind.STORE_REDIS_CLUSTER, false, value -> {
-        if (Values.bool(value)) {
-          throw new BadValue("store.redis.cluster=true is not yet available in this version; use one Redis (false)");
-        }
-        return false;
-      });
+      boolean cluster = single(Kind.STORE_REDIS_CLUSTER, false, Values::bool);
       RedisSettings url = single(Kind.STORE_REDIS_URL, RedisSettings.local(6379), this::url);
+      if (cluster && url.database() != 0) {
+        entries(Kind.STORE_REDIS_URL).forEach(keyed ->
+            problem(keyed.entry, "a Redis Cluster has only database 0; drop /" + url.database() + " from the URL"));
+      }
       String password = single(Kind.STORE_REDIS_PASSWORD_FILE, null, this::passwordFile);
       if (password != null && url.password() != null) {
         entries(Kind.STORE_REDIS_PASSWORD_FILE).forEach(keyed ->
@@ -429,7 +428,7 @@ public final class ConfigParser {
       double share = single(Kind.STORE_REDIS_OUTAGE_SHARE, 1.0, this::share);
       entries(Kind.STORE).forEach(keyed -> checkExact(keyed.entry, tiers, tools));
       return new RedisSettings(url.host(), url.port(), url.database(), url.user(),
-          password != null ? password : url.password(), timeout, prefix, onOutage, share);
+          password != null ? password : url.password(), timeout, prefix, onOutage, share, cluster);
     }
 
     private RedisSettings url(String value) throws BadValue {
@@ -449,7 +448,7 @@ public final class ConfigParser {
       int db = m.group("db") == null ? 0 : Integer.parseInt(m.group("db"));
       RedisSettings settings = RedisSettings.local(port);
       settings = new RedisSettings(host, port, db, null, null, settings.timeout(), settings.keyPrefix(),
-          settings.onOutage(), settings.outageShare());
+          settings.onOutage(), settings.outageShare(), false);
       String userinfo = m.group("userinfo");
       if (userinfo == null) {
         return settings;

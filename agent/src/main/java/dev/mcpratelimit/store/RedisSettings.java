@@ -13,9 +13,10 @@ import java.util.Objects;
  *     (see {@link #toString})
  * @param timeout per decision: past it the outage rule applies
  * @param outageShare with {@link OnOutage#LOCAL}: the fraction of each limit this instance grants alone
+ * @param cluster whether {@code host:port} is a seed node of a Redis Cluster (then {@code database} is 0)
  */
 public record RedisSettings(String host, int port, int database, String user, String password,
-    Duration timeout, String keyPrefix, OnOutage onOutage, double outageShare) {
+    Duration timeout, String keyPrefix, OnOutage onOutage, double outageShare, boolean cluster) {
 
   public static final Duration DEFAULT_TIMEOUT = Duration.ofMillis(50);
   public static final String DEFAULT_KEY_PREFIX = "mcp-rl:";
@@ -30,24 +31,33 @@ public record RedisSettings(String host, int port, int database, String user, St
   /** A local Redis without credentials and with every default: for tests and tools. */
   public static RedisSettings local(int port) {
     return new RedisSettings("127.0.0.1", port, 0, null, null, DEFAULT_TIMEOUT, DEFAULT_KEY_PREFIX,
-        OnOutage.LOCAL, 1.0);
+        OnOutage.LOCAL, 1.0, false);
   }
 
-  /** The endpoint as it may be logged: {@code host:port/db}, never a user or password. */
+  /**
+   * The endpoint as it may be logged: {@code host:port/db}, or {@code host:port (cluster seed)},
+   * never a user or password.
+   */
   public String endpoint() {
-    return (host.contains(":") ? "[" + host + "]" : host) + ":" + port + "/" + database;
+    String address = (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+    return cluster ? address + " (cluster seed)" : address + "/" + database;
   }
 
   public RedisSettings withOutage(OnOutage rule, double share) {
-    return new RedisSettings(host, port, database, user, password, timeout, keyPrefix, rule, share);
+    return new RedisSettings(host, port, database, user, password, timeout, keyPrefix, rule, share, cluster);
   }
 
   public RedisSettings withTimeout(Duration limit) {
-    return new RedisSettings(host, port, database, user, password, limit, keyPrefix, onOutage, outageShare);
+    return new RedisSettings(host, port, database, user, password, limit, keyPrefix, onOutage, outageShare, cluster);
   }
 
   public RedisSettings withPassword(String user, String password) {
-    return new RedisSettings(host, port, database, user, password, timeout, keyPrefix, onOutage, outageShare);
+    return new RedisSettings(host, port, database, user, password, timeout, keyPrefix, onOutage, outageShare, cluster);
+  }
+
+  /** The same endpoint as a seed node of a Redis Cluster ({@code true}) or as one Redis. */
+  public RedisSettings withCluster(boolean seed) {
+    return new RedisSettings(host, port, database, user, password, timeout, keyPrefix, onOutage, outageShare, seed);
   }
 
   /** Without the password: records print every component, and this one may end up in a log. */

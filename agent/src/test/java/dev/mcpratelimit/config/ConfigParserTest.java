@@ -142,6 +142,12 @@ class ConfigParserTest {
     assertFalse(redis.toString().contains("hunter2"), redis.toString());
     assertEquals(RedisSettings.local(6379), ConfigParser.parse(FILE, "store=redis").redis(), "the defaults");
     assertNull(ConfigParser.parse(FILE, "store=memory").redis());
+    assertFalse(redis.cluster(), "one Redis unless told");
+    RedisSettings cluster = ConfigParser.parse(FILE,
+        "store=redis\nstore.redis.cluster=true\nstore.redis.url=redis://10.0.0.5:7000").redis();
+    assertEquals(List.of("10.0.0.5", 7000, 0, true), List.of(cluster.host(), cluster.port(), cluster.database(),
+        cluster.cluster()));
+    assertEquals("10.0.0.5:7000 (cluster seed)", cluster.endpoint());
 
     Path secret = Files.writeString(dir.resolve("redis.password"), "from-file\n");
     assertEquals("from-file", ConfigParser.parse(FILE,

@@ -20,10 +20,11 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Decision sequences, run against each store: in memory, and in a real Redis (timed by this test's
- * clock, see {@link TestStores}), which must agree decision for decision.
+ * clock, see {@link TestStores}) and in a real three-master Redis Cluster, which must agree decision
+ * for decision.
  */
 @ParameterizedClass
-@ValueSource(strings = {"memory", "redis"})
+@ValueSource(strings = {"memory", "redis", "redis-cluster"})
 class RateLimiterTest {
 
   static final Map<String, BucketLimit> DEFAULT_TIERS = Map.of(

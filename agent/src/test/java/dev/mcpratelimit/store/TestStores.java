@@ -15,11 +15,15 @@ public final class TestStores {
 
   private TestStores() {}
 
-  /** A store by the name a test gives it, {@code memory} or {@code redis}; both are also {@link BucketAdmin}s. */
+  /**
+   * A store by the name a test gives it, {@code memory}, {@code redis} or {@code redis-cluster}
+   * (a three-master Redis Cluster, {@link RedisCluster}); each is also a {@link BucketAdmin}.
+   */
   public static BucketStore create(String kind, NanoClock clock) {
     return switch (kind) {
       case "memory" -> new InMemoryBucketStore(clock, 10_000);
       case "redis" -> redis(clock);
+      case "redis-cluster" -> redisCluster(clock);
       default -> throw new IllegalArgumentException(kind);
     };
   }
@@ -32,6 +36,18 @@ public final class TestStores {
         client.flushDB();
       }
       RedisSettings settings = RedisSettings.local(server.port()).withTimeout(Duration.ofSeconds(2));
+      return new RedisBucketStore(new RedisConnection(settings), () -> clock.nanoTime() / 1000);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A Redis store on the shared test cluster, every master emptied, timed by {@code clock}. */
+  public static RedisBucketStore redisCluster(NanoClock clock) {
+    try {
+      RedisCluster cluster = RedisCluster.shared();
+      cluster.flushAll();
+      RedisSettings settings = cluster.settings().withTimeout(Duration.ofSeconds(2));
       return new RedisBucketStore(new RedisConnection(settings), () -> clock.nanoTime() / 1000);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
