@@ -83,6 +83,13 @@ public final class AgentMBeans {
         "Callers refused most within the sliding window, and how many are persistent violators"), name("type=Violations"));
   }
 
+  /** Registers the store's state: which store, Redis outages, errors by kind, round-trip times. */
+  public void registerStore(StoreMBean store) throws Exception {
+    server().registerMBean(new DescribedMBean(store, StoreMBean.class, false,
+        "The bucket store in use (memory or redis) and, with Redis, whether it answers (outage state and rule),"
+            + " its errors by kind, decisions made without it, and the round-trip time of each decision"), name("type=Store"));
+  }
+
   /** What a usage bean counts: the calls of an MCP tool, or of a limited plain method. */
   public enum UsageKind {
     TOOL("Usage", "tool", "Calls of one MCP tool by callers of one tier"),

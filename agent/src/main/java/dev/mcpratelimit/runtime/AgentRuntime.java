@@ -41,6 +41,7 @@ public final class AgentRuntime {
 
   private final NanoClock clock;
   private final StoreChoice store;
+  private final StoreMetrics storeMetrics;
   private final InternalErrors errors = new InternalErrors();
   private final LivePolicy policy;
   private final AgentMBeans mbeans;
@@ -66,6 +67,8 @@ public final class AgentRuntime {
     this.onConfig = onConfig;
     AgentConfig defaults = AgentConfig.defaults();
     this.store = new StoreChoice(clock, new InMemoryBucketStore(clock, defaults.maxBuckets()));
+    this.storeMetrics = new StoreMetrics(store);
+    store.observe(storeMetrics);
     this.policy = new LivePolicy(store, clock);
     this.toolUsage = new UsageCounters((tier, tool, counters) -> publishUsage(UsageKind.TOOL, tier, tool, counters));
     this.methodUsage = new UsageCounters((tier, method, counters) -> publishUsage(UsageKind.METHOD, tier, method, counters));
@@ -141,6 +144,7 @@ public final class AgentRuntime {
     try {
       mbeans.registerLimiter(operator);
       mbeans.registerViolations(violations::tracker);
+      mbeans.registerStore(storeMetrics);
     } catch (Exception e) {
       AgentLog.warning("JMX beans not registered (" + e + "); limiting works, monitoring through JMX does not");
     }
@@ -230,7 +234,7 @@ public final class AgentRuntime {
 
   /**
    * The Redis store's outage state (outages counted, decisions made without Redis), {@code null}
-   * with the in-memory store. The runtime reads it; JMX and Prometheus come next.
+   * with the in-memory store. JMX ({@code type=Store}) and Prometheus read it through {@link StoreMetrics}.
    */
   public OutageGuard redisStore() {
     return store.redis();

@@ -8,6 +8,7 @@ import dev.mcpratelimit.store.InMemoryBucketStore;
 import dev.mcpratelimit.store.OutageGuard;
 import dev.mcpratelimit.store.RedisBucketStore;
 import dev.mcpratelimit.store.RedisSettings;
+import dev.mcpratelimit.store.StoreEvents;
 import java.util.Objects;
 
 /**
@@ -23,6 +24,7 @@ final class StoreChoice implements BucketStore, BucketAdmin {
   private boolean chosen;
   private RedisSettings chosenRedis;
   private volatile OutageGuard redis;
+  private StoreEvents events = StoreEvents.NONE;
 
   StoreChoice(NanoClock clock, InMemoryBucketStore memory) {
     this.clock = clock;
@@ -36,11 +38,22 @@ final class StoreChoice implements BucketStore, BucketAdmin {
       chosen = true;
       chosenRedis = config.redis();
       if (chosenRedis != null) {
-        redis = new OutageGuard(new RedisBucketStore(chosenRedis), clock, config.maxBuckets(), AgentLog::warning);
+        OutageGuard guard = new OutageGuard(new RedisBucketStore(chosenRedis), clock, config.maxBuckets(), AgentLog::warning);
+        guard.observe(events);
+        redis = guard;
       }
     } else if (!Objects.equals(chosenRedis, config.redis())) {
       AgentLog.warning(config.source() + ": the store settings changed; they take effect at the next start ("
           + describe() + " stays in use)");
+    }
+  }
+
+  /** Where the Redis store tells its round trips and failures (set before the first configuration). */
+  synchronized void observe(StoreEvents events) {
+    this.events = events;
+    OutageGuard guard = redis;
+    if (guard != null) {
+      guard.observe(events);
     }
   }
 

@@ -30,6 +30,7 @@ public final class OutageGuard implements BucketStore, BucketAdmin, AutoCloseabl
   private long outageStart;
   private long localAtStart;
   private volatile boolean inOutage;
+  private volatile StoreEvents events = StoreEvents.NONE;
   /** The buckets of {@link OnOutage#LOCAL} during an outage; each outage starts with full ones. */
   private volatile InMemoryBucketStore local;
 
@@ -49,8 +50,12 @@ public final class OutageGuard implements BucketStore, BucketAdmin, AutoCloseabl
   public Balances tryConsume(Charge[] charges, long tokens) {
     if (!inOutage) {
       try {
-        return redis.tryConsume(charges, tokens);
+        long begin = System.nanoTime();
+        Balances balances = redis.tryConsume(charges, tokens);
+        events.roundTrip(System.nanoTime() - begin);
+        return balances;
       } catch (JedisException e) {
+        failed(e);
         startOutage(e);
       }
     }
@@ -73,6 +78,7 @@ public final class OutageGuard implements BucketStore, BucketAdmin, AutoCloseabl
       try {
         return redis.peek(charges);
       } catch (JedisException e) {
+        failed(e);
         startOutage(e);
       }
     }
@@ -91,9 +97,19 @@ public final class OutageGuard implements BucketStore, BucketAdmin, AutoCloseabl
     try {
       redis.ping();
     } catch (JedisException e) {
+      failed(e);
       return;
     }
     endOutage();
+  }
+
+  /** Where round-trip times and failures are told (the agent's JMX bean {@code type=Store}). */
+  public void observe(StoreEvents events) {
+    this.events = events == null ? StoreEvents.NONE : events;
+  }
+
+  private void failed(JedisException e) {
+    events.failure(RedisErrorKind.of(e));
   }
 
   private synchronized void startOutage(JedisException e) {
@@ -170,7 +186,7 @@ public final class OutageGuard implements BucketStore, BucketAdmin, AutoCloseabl
     return inOutage;
   }
 
-  /** Outages since the start (the runtime's counter; JMX and Prometheus are the next step). */
+  /** Outages since the start. */
   public synchronized long outages() {
     return outages;
   }
@@ -191,6 +207,7 @@ public final class OutageGuard implements BucketStore, BucketAdmin, AutoCloseabl
       try {
         return redis.size();
       } catch (JedisException e) {
+        failed(e);
         startOutage(e);
       }
     }
@@ -213,6 +230,7 @@ public final class OutageGuard implements BucketStore, BucketAdmin, AutoCloseabl
     try {
       redis.resetCaller(caller);
     } catch (JedisException e) {
+      failed(e);
       throw new IllegalStateException("Redis at " + settings.endpoint() + " does not answer ("
           + redis.connection().describe(e) + "); its buckets of " + caller + " are kept");
     }

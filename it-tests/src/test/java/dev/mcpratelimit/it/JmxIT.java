@@ -69,6 +69,18 @@ class JmxIT {
           "Allowed"));
       assertEquals(Set.of(), mbeans.queryNames(new ObjectName("dev.mcpratelimit:type=Usage,tool=upstream,*"), null));
       assertEveryPartIsDescribed(mbeans);
+      // The store: memory here, so no Redis, no outage, and an empty round-trip histogram.
+      ObjectName store = new ObjectName("dev.mcpratelimit:type=Store");
+      assertEquals("memory", mbeans.getAttribute(store, "Kind"));
+      assertEquals("none", mbeans.getAttribute(store, "OutageRule"));
+      assertEquals(false, mbeans.getAttribute(store, "InOutage"));
+      assertEquals(0L, mbeans.getAttribute(store, "Outages"));
+      assertEquals(0L, mbeans.getAttribute(store, "LocalDecisions"));
+      assertEquals(0L, mbeans.getAttribute(store, "RoundTripCount"));
+      CompositeData buckets = (CompositeData) mbeans.getAttribute(store, "RoundTripSecondsBuckets");
+      assertEquals(0L, buckets.get("+Inf"));
+      assertTrue(buckets.getCompositeType().keySet().containsAll(Set.of("0.0001", "0.001", "0.01", "0.1", "1", "5", "+Inf")),
+          () -> "le items: " + buckets.getCompositeType().keySet());
       assertEquals(0L, mbeans.getAttribute(limiter, "InternalErrors"));
       ObjectName freeTrack = new ObjectName("dev.mcpratelimit:type=Usage,tier=free,tool=get_track");
       assertEquals(10L, mbeans.getAttribute(freeTrack, "Allowed"));
@@ -163,7 +175,7 @@ class JmxIT {
         }
       }
     }
-    assertEquals(Set.of("Limiter", "MethodUsage", "Usage", "Violations"), types, "agent MBean types");
+    assertEquals(Set.of("Limiter", "MethodUsage", "Store", "Usage", "Violations"), types, "agent MBean types");
     assertEquals(List.of(), undescribed, "parts of the agent's MBeans without a real description");
   }
 

@@ -63,7 +63,16 @@ class PrometheusIT {
       Map.entry("mcp_ratelimit_method_calls_total", "counter"),
       Map.entry("mcp_ratelimit_method_tokens_consumed_total", "counter"),
       Map.entry("mcp_ratelimit_mode", "gauge"),
-      Map.entry("mcp_ratelimit_build", "gauge"));
+      Map.entry("mcp_ratelimit_build", "gauge"),
+      // The store's: with store=memory the Redis ones are 0 (RedisPrometheusIT has them with Redis).
+      Map.entry("mcp_ratelimit_store", "gauge"),
+      Map.entry("mcp_ratelimit_redis_outage", "gauge"),
+      Map.entry("mcp_ratelimit_redis_outages_total", "counter"),
+      Map.entry("mcp_ratelimit_redis_local_decisions_total", "counter"),
+      Map.entry("mcp_ratelimit_redis_errors_total", "counter"),
+      Map.entry("mcp_ratelimit_redis_round_trip_seconds_le", "gauge"),
+      Map.entry("mcp_ratelimit_redis_round_trip_seconds_count", "gauge"),
+      Map.entry("mcp_ratelimit_redis_round_trip_seconds_sum", "gauge"));
   /** The sample server's recommend_tracks calls it once per call. */
   private static final String METHOD = "upstream_recommend";
 

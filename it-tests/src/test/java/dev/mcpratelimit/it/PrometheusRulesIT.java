@@ -24,7 +24,8 @@ class PrometheusRulesIT {
       "McpRateLimitPersistentViolator", "warning",
       "McpRateLimitHighRejectionShare", "warning",
       "McpRateLimitInternalErrors", "warning",
-      "McpRateLimitConfigInvalid", "critical");
+      "McpRateLimitConfigInvalid", "critical",
+      "McpRateLimitRedisOutage", "critical");
 
   @Test
   void rulesPassPromtoolCheck() throws Exception {
