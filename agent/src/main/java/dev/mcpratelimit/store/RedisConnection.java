@@ -28,8 +28,14 @@ final class RedisConnection implements AutoCloseable {
     pool.setMaxIdle(MAX_CONNECTIONS);
     pool.setMaxWait(Duration.ofMillis(millis));
     pool.setJmxEnabled(false);
+    DefaultJedisClientConfig.Builder client = DefaultJedisClientConfig.builder();
+    if (settings.tls()) {
+      client.ssl(true)
+          .sslSocketFactory(RedisTls.socketFactory(settings.trustStore()))
+          .sslParameters(RedisTls.verifyingHostName());
+    }
     this.redis = new JedisPooled(new HostAndPort(settings.host(), settings.port()),
-        DefaultJedisClientConfig.builder()
+        client
             .user(settings.user())
             .password(settings.password())
             .database(settings.database())

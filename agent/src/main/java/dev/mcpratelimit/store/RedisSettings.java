@@ -13,9 +13,12 @@ import java.util.Objects;
  *     (see {@link #toString})
  * @param timeout per decision: past it the outage rule applies
  * @param outageShare with {@link OnOutage#LOCAL}: the fraction of each limit this instance grants alone
+ * @param tls whether the URL is {@code rediss://}: TLS, the server's certificate verified
+ * @param trustStore with TLS: a PEM file of the CA certificate(s) to trust instead of the JVM's
+ *     default trust store ({@code store.redis.trust-store}), or {@code null}
  */
 public record RedisSettings(String host, int port, int database, String user, String password,
-    Duration timeout, String keyPrefix, OnOutage onOutage, double outageShare) {
+    Duration timeout, String keyPrefix, OnOutage onOutage, double outageShare, boolean tls, String trustStore) {
 
   public static final Duration DEFAULT_TIMEOUT = Duration.ofMillis(50);
   public static final String DEFAULT_KEY_PREFIX = "mcp-rl:";
@@ -25,6 +28,12 @@ public record RedisSettings(String host, int port, int database, String user, St
     Objects.requireNonNull(timeout);
     Objects.requireNonNull(keyPrefix);
     Objects.requireNonNull(onOutage);
+  }
+
+  /** Without TLS. */
+  public RedisSettings(String host, int port, int database, String user, String password,
+      Duration timeout, String keyPrefix, OnOutage onOutage, double outageShare) {
+    this(host, port, database, user, password, timeout, keyPrefix, onOutage, outageShare, false, null);
   }
 
   /** A local Redis without credentials and with every default: for tests and tools. */
@@ -39,21 +48,30 @@ public record RedisSettings(String host, int port, int database, String user, St
   }
 
   public RedisSettings withOutage(OnOutage rule, double share) {
-    return new RedisSettings(host, port, database, user, password, timeout, keyPrefix, rule, share);
+    return new RedisSettings(host, port, database, user, password, timeout, keyPrefix, rule, share, tls, trustStore);
   }
 
   public RedisSettings withTimeout(Duration limit) {
-    return new RedisSettings(host, port, database, user, password, limit, keyPrefix, onOutage, outageShare);
+    return new RedisSettings(host, port, database, user, password, limit, keyPrefix, onOutage, outageShare, tls,
+        trustStore);
   }
 
   public RedisSettings withPassword(String user, String password) {
-    return new RedisSettings(host, port, database, user, password, timeout, keyPrefix, onOutage, outageShare);
+    return new RedisSettings(host, port, database, user, password, timeout, keyPrefix, onOutage, outageShare, tls,
+        trustStore);
+  }
+
+  /** Over TLS, trusting {@code trustStore} (a PEM file) or, if {@code null}, the JVM's default trust store. */
+  public RedisSettings withTls(String trustStore) {
+    return new RedisSettings(host, port, database, user, password, timeout, keyPrefix, onOutage, outageShare, true,
+        trustStore);
   }
 
   /** Without the password: records print every component, and this one may end up in a log. */
   @Override
   public String toString() {
-    return "redis " + endpoint() + (user == null ? "" : " user " + user)
+    return "redis " + endpoint() + (tls ? " over TLS (trusting " + (trustStore == null ? "the JVM's default trust store"
+        : trustStore) + ")" : "") + (user == null ? "" : " user " + user)
         + (password == null ? "" : " password ***")
         + ", timeout " + timeout.toMillis() + " ms, key prefix " + keyPrefix + ", on outage "
         + onOutage.name().toLowerCase(Locale.ROOT) + (onOutage == OnOutage.LOCAL ? " (share " + outageShare + ")" : "");
