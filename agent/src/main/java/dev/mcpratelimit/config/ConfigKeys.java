@@ -32,6 +32,7 @@ final class ConfigKeys {
     STORE_MEMORY_MAX_BUCKETS("store.memory.max-buckets"),
     STORE_REDIS_URL("store.redis.url"),
     STORE_REDIS_PASSWORD_FILE("store.redis.password-file"),
+    STORE_REDIS_TRUST_STORE("store.redis.trust-store"),
     STORE_REDIS_CLUSTER("store.redis.cluster"),
     STORE_REDIS_TIMEOUT("store.redis.timeout"),
     STORE_REDIS_KEY_PREFIX("store.redis.key-prefix"),

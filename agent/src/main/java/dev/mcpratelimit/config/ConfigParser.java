@@ -16,6 +16,7 @@ import dev.mcpratelimit.identity.TrustedProxies;
 import dev.mcpratelimit.store.OnOutage;
 import dev.mcpratelimit.store.RedisBucketStore;
 import dev.mcpratelimit.store.RedisSettings;
+import dev.mcpratelimit.store.RedisTls;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -399,7 +400,7 @@ public final class ConfigParser {
    */
   private final class RedisKeys {
     private static final Pattern URL = Pattern.compile(
-        "redis://(?:(?<userinfo>.*)@)?(?<host>\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9.-]+)(?::(?<port>[0-9]{1,5}))?(?:/(?<db>[0-9]{1,4})?)?");
+        "(?<scheme>rediss?)://(?:(?<userinfo>.*)@)?(?<host>\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9.-]+)(?::(?<port>[0-9]{1,5}))?(?:/(?<db>[0-9]{1,4})?)?");
     private static final Pattern TIMEOUT = Pattern.compile("([0-9]{1,6})\\s*(ms|s)");
     private static final Pattern PREFIX = Pattern.compile("[!-~&&[^{}]]{1,64}");
     private static final int MAX_PASSWORD_BYTES = 1024;
@@ -424,21 +425,24 @@ public final class ConfigParser {
         }
         return value;
       });
+      String trustStore = single(Kind.STORE_REDIS_TRUST_STORE, null, this::trustStore);
+      if (trustStore != null && !url.tls()) {
+        entries(Kind.STORE_REDIS_TRUST_STORE).forEach(keyed ->
+            problem(keyed.entry, "a trust store is for TLS; write the URL as rediss://"));
+      }
       OnOutage onOutage = single(Kind.STORE_REDIS_ON_OUTAGE, OnOutage.LOCAL, value -> Values.choice(value, OnOutage.class));
       double share = single(Kind.STORE_REDIS_OUTAGE_SHARE, 1.0, this::share);
       entries(Kind.STORE).forEach(keyed -> checkExact(keyed.entry, tiers, tools));
       return new RedisSettings(url.host(), url.port(), url.database(), url.user(),
-          password != null ? password : url.password(), timeout, prefix, onOutage, share, cluster);
+          password != null ? password : url.password(), timeout, prefix, onOutage, share, cluster, url.tls(),
+          trustStore);
     }
 
     private RedisSettings url(String value) throws BadValue {
-      if (value.startsWith("rediss://")) {
-        throw new BadValue("TLS (rediss://) is not yet available in this version; use redis://");
-      }
       Matcher m = URL.matcher(value);
       if (!m.matches()) {
         // Never quoted: it may hold a password.
-        throw new BadValue("not a Redis URL; write redis://[user:password@]host[:port][/db]");
+        throw new BadValue("not a Redis URL; write redis://[user:password@]host[:port][/db] (rediss:// for TLS)");
       }
       int port = m.group("port") == null ? 6379 : Integer.parseInt(m.group("port"));
       if (port < 1 || port > 65535) {
@@ -448,7 +452,7 @@ public final class ConfigParser {
       int db = m.group("db") == null ? 0 : Integer.parseInt(m.group("db"));
       RedisSettings settings = RedisSettings.local(port);
       settings = new RedisSettings(host, port, db, null, null, settings.timeout(), settings.keyPrefix(),
-          settings.onOutage(), settings.outageShare(), false);
+          settings.onOutage(), settings.outageShare(), false, m.group("scheme").equals("rediss"), null);
       String userinfo = m.group("userinfo");
       if (userinfo == null) {
         return settings;
@@ -479,6 +483,16 @@ public final class ConfigParser {
         throw new BadValue("the password file " + ProblemReport.quoted(value) + " is empty");
       }
       return password;
+    }
+
+    /** Read here too, so that {@code check} finds a file that is not a PEM file of certificates. */
+    private String trustStore(String value) throws BadValue {
+      try {
+        RedisTls.trusting(Path.of(value));
+      } catch (IllegalArgumentException e) {
+        throw new BadValue("cannot use " + ProblemReport.quoted(value) + " as a trust store: " + e.getMessage());
+      }
+      return value;
     }
 
     private Duration timeout(String value) throws BadValue {

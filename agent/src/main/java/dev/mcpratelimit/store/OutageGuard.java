@@ -17,6 +17,10 @@ import redis.clients.jedis.exceptions.JedisException;
  * logged once, counted, and from then on calls do not wait for Redis at all. {@link #probe}, run
  * every second by the agent, ends it as soon as Redis answers again (logged once). So a dead Redis
  * costs one call at most the timeout, and every other call nothing.
+ *
+ * <p>A call on a thread that must never block (a Reactor non-blocking thread or a Netty event
+ * loop, see {@link NonBlockingThreads}) does not ask Redis: the outage rule decides it, on buckets
+ * of its own outside an outage, and it is counted ({@link #nonBlockingDecisions}).
  */
 public final class OutageGuard implements BucketStore, BucketAdmin, AutoCloseable {
 
@@ -26,6 +30,9 @@ public final class OutageGuard implements BucketStore, BucketAdmin, AutoCloseabl
   private final long maxLocalBuckets;
   private final Consumer<String> log;
   private final LongAdder localDecisions = new LongAdder();
+  private final LongAdder nonBlockingDecisions = new LongAdder();
+  /** With {@link OnOutage#LOCAL}: the buckets of calls on non-blocking threads outside an outage. */
+  private volatile InMemoryBucketStore nonBlockingLocal;
   private long outages;
   private long outageStart;
   private long localAtStart;
@@ -48,7 +55,10 @@ public final class OutageGuard implements BucketStore, BucketAdmin, AutoCloseabl
 
   @Override
   public Balances tryConsume(Charge[] charges, long tokens) {
-    if (!inOutage) {
+    boolean nonBlocking = NonBlockingThreads.isNonBlocking(Thread.currentThread());
+    if (nonBlocking) {
+      nonBlockingDecisions.increment();
+    } else if (!inOutage) {
       try {
         long begin = System.nanoTime();
         Balances balances = redis.tryConsume(charges, tokens);
@@ -64,7 +74,7 @@ public final class OutageGuard implements BucketStore, BucketAdmin, AutoCloseabl
       case ALLOW -> new Balances(true, full(charges));
       case REJECT -> new Balances(false, new long[charges.length]);
       case LOCAL -> {
-        InMemoryBucketStore store = localStore();
+        InMemoryBucketStore store = localStore(nonBlocking);
         Charge[] scaled = scaled(charges);
         Balances balances = store.tryConsume(scaled, tokens);
         yield new Balances(balances.admitted(), unscaled(charges, scaled, balances.credit()));
@@ -74,7 +84,8 @@ public final class OutageGuard implements BucketStore, BucketAdmin, AutoCloseabl
 
   @Override
   public long[] peek(Charge[] charges) {
-    if (!inOutage) {
+    boolean nonBlocking = NonBlockingThreads.isNonBlocking(Thread.currentThread());
+    if (!nonBlocking && !inOutage) {
       try {
         return redis.peek(charges);
       } catch (JedisException e) {
@@ -86,7 +97,7 @@ public final class OutageGuard implements BucketStore, BucketAdmin, AutoCloseabl
       return full(charges);
     }
     Charge[] scaled = scaled(charges);
-    return unscaled(charges, scaled, localStore().peek(scaled));
+    return unscaled(charges, scaled, localStore(nonBlocking).peek(scaled));
   }
 
   /** Ends an outage if Redis answers now. Quiet while it still does not. */
@@ -145,8 +156,19 @@ public final class OutageGuard implements BucketStore, BucketAdmin, AutoCloseabl
     };
   }
 
-  private InMemoryBucketStore localStore() {
+  private InMemoryBucketStore localStore(boolean nonBlocking) {
     InMemoryBucketStore store = local;
+    if (store == null && nonBlocking) {
+      store = nonBlockingLocal;
+      if (store == null) {
+        synchronized (this) {
+          if (nonBlockingLocal == null) {
+            nonBlockingLocal = new InMemoryBucketStore(clock, maxLocalBuckets);
+          }
+          store = nonBlockingLocal;
+        }
+      }
+    }
     // An outage that ended while this call was on its way: a fresh store for this one call.
     return store != null ? store : new InMemoryBucketStore(clock, 1);
   }
@@ -189,6 +211,14 @@ public final class OutageGuard implements BucketStore, BucketAdmin, AutoCloseabl
   /** Outages since the start. */
   public synchronized long outages() {
     return outages;
+  }
+
+  /**
+   * Decisions made on a non-blocking thread (Reactor, Netty) by the outage rule instead of Redis
+   * since the start; they are among {@link #localDecisions}.
+   */
+  public long nonBlockingDecisions() {
+    return nonBlockingDecisions.sum();
   }
 
   /** Decisions made by the outage rule since the start. */

@@ -43,7 +43,13 @@ final class RedisConnection implements AutoCloseable {
     pool.setMaxIdle(MAX_CONNECTIONS);
     pool.setMaxWait(Duration.ofMillis(millis));
     pool.setJmxEnabled(false);
-    client = DefaultJedisClientConfig.builder()
+    DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder();
+    if (settings.tls()) {
+      config.ssl(true)
+          .sslSocketFactory(RedisTls.socketFactory(settings.trustStore()))
+          .sslParameters(RedisTls.verifyingHostName());
+    }
+    client = config
         .user(settings.user())
         .password(settings.password())
         .database(settings.database())

@@ -14,9 +14,13 @@ import java.util.Objects;
  * @param timeout per decision: past it the outage rule applies
  * @param outageShare with {@link OnOutage#LOCAL}: the fraction of each limit this instance grants alone
  * @param cluster whether {@code host:port} is a seed node of a Redis Cluster (then {@code database} is 0)
+ * @param tls whether the URL is {@code rediss://}: TLS, the server's certificate verified
+ * @param trustStore with TLS: a PEM file of the CA certificate(s) to trust instead of the JVM's
+ *     default trust store ({@code store.redis.trust-store}), or {@code null}
  */
 public record RedisSettings(String host, int port, int database, String user, String password,
-    Duration timeout, String keyPrefix, OnOutage onOutage, double outageShare, boolean cluster) {
+    Duration timeout, String keyPrefix, OnOutage onOutage, double outageShare, boolean cluster, boolean tls,
+    String trustStore) {
 
   public static final Duration DEFAULT_TIMEOUT = Duration.ofMillis(50);
   public static final String DEFAULT_KEY_PREFIX = "mcp-rl:";
@@ -31,7 +35,7 @@ public record RedisSettings(String host, int port, int database, String user, St
   /** A local Redis without credentials and with every default: for tests and tools. */
   public static RedisSettings local(int port) {
     return new RedisSettings("127.0.0.1", port, 0, null, null, DEFAULT_TIMEOUT, DEFAULT_KEY_PREFIX,
-        OnOutage.LOCAL, 1.0, false);
+        OnOutage.LOCAL, 1.0, false, false, null);
   }
 
   /**
@@ -44,26 +48,37 @@ public record RedisSettings(String host, int port, int database, String user, St
   }
 
   public RedisSettings withOutage(OnOutage rule, double share) {
-    return new RedisSettings(host, port, database, user, password, timeout, keyPrefix, rule, share, cluster);
+    return new RedisSettings(host, port, database, user, password, timeout, keyPrefix, rule, share, cluster, tls,
+        trustStore);
   }
 
   public RedisSettings withTimeout(Duration limit) {
-    return new RedisSettings(host, port, database, user, password, limit, keyPrefix, onOutage, outageShare, cluster);
+    return new RedisSettings(host, port, database, user, password, limit, keyPrefix, onOutage, outageShare, cluster,
+        tls, trustStore);
   }
 
   public RedisSettings withPassword(String user, String password) {
-    return new RedisSettings(host, port, database, user, password, timeout, keyPrefix, onOutage, outageShare, cluster);
+    return new RedisSettings(host, port, database, user, password, timeout, keyPrefix, onOutage, outageShare, cluster,
+        tls, trustStore);
   }
 
   /** The same endpoint as a seed node of a Redis Cluster ({@code true}) or as one Redis. */
   public RedisSettings withCluster(boolean seed) {
-    return new RedisSettings(host, port, database, user, password, timeout, keyPrefix, onOutage, outageShare, seed);
+    return new RedisSettings(host, port, database, user, password, timeout, keyPrefix, onOutage, outageShare, seed,
+        tls, trustStore);
+  }
+
+  /** Over TLS, trusting {@code trustStore} (a PEM file) or, if {@code null}, the JVM's default trust store. */
+  public RedisSettings withTls(String trustStore) {
+    return new RedisSettings(host, port, database, user, password, timeout, keyPrefix, onOutage, outageShare, cluster,
+        true, trustStore);
   }
 
   /** Without the password: records print every component, and this one may end up in a log. */
   @Override
   public String toString() {
-    return "redis " + endpoint() + (user == null ? "" : " user " + user)
+    return "redis " + endpoint() + (tls ? " over TLS (trusting " + (trustStore == null ? "the JVM's default trust store"
+        : trustStore) + ")" : "") + (user == null ? "" : " user " + user)
         + (password == null ? "" : " password ***")
         + ", timeout " + timeout.toMillis() + " ms, key prefix " + keyPrefix + ", on outage "
         + onOutage.name().toLowerCase(Locale.ROOT) + (onOutage == OnOutage.LOCAL ? " (share " + outageShare + ")" : "");

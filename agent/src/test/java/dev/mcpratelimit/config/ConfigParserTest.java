@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mcpratelimit.core.BucketLimit;
 import dev.mcpratelimit.core.Mode;
@@ -29,6 +30,19 @@ class ConfigParserTest {
   private static final Path FILE = Path.of("/etc/mcp/ratelimit.properties");
   private static final String ALICE_HASH = ApiKeys.sha256Hex("alice-secret");
   private static final String BOB_HASH = ApiKeys.sha256Hex("bob-secret");
+  /** A self-signed CA certificate (openssl, EC P-256, valid 100 years), for the trust-store key. */
+  private static final String TEST_CA = """
+      -----BEGIN CERTIFICATE-----
+      MIIBezCCASGgAwIBAgIUAglAv4MDaerxR4IcDRYyAiREhmAwCgYIKoZIzj0EAwIw
+      EjEQMA4GA1UEAwwHdGVzdC1jYTAgFw0yNjEyMDExMTAzMzJaGA8yMTI2MTEwNzEx
+      MDMzMlowEjEQMA4GA1UEAwwHdGVzdC1jYTBZMBMGByqGSM49AgEGCCqGSM49AwEH
+      A0IABGLSJnJ+3TYvhhyezjQVDl984IBzbPZoxN1JsI1ob+VBn5hoZJaYwRJENqzC
+      bEJcusD++QUv4ElvsMmliaeTEKGjUzBRMB0GA1UdDgQWBBTPTBdAC9qur/6FMfik
+      8rJxH4AkSzAfBgNVHSMEGDAWgBTPTBdAC9qur/6FMfik8rJxH4AkSzAPBgNVHRMB
+      Af8EBTADAQH/MAoGCCqGSM49BAMCA0gAMEUCIQCBtwo1pvagKn/hvpVTAptzC2/k
+      hanufFl6x64X2hnQ5QIgadRDYuKUoMrFFnaOK1pssecE1Brm2LfE2Q8QLpKC5AU=
+      -----END CERTIFICATE-----
+      """;
 
   @Test
   void noFileMeansTheDocumentedDefaults() {
@@ -159,6 +173,34 @@ class ConfigParserTest {
     InvalidConfigException bad = assertThrows(InvalidConfigException.class,
         () -> ConfigParser.parse(FILE, "store=redis\nstore.redis.url=redis://u:hunter2@bad host"));
     assertFalse(bad.getMessage().contains("hunter2"), bad.getMessage());
+  }
+
+  @Test
+  void rediss_isTlsWithTheDefaultTrustStoreOrAPemFileOfCaCertificates(@TempDir Path dir) throws Exception {
+    RedisSettings tls = ConfigParser.parse(FILE, "store=redis\nstore.redis.url=rediss://limiter:hunter2@r.internal:6380/2")
+        .redis();
+    assertEquals(List.of(true, "r.internal", 6380, 2, "limiter", "hunter2"),
+        List.of(tls.tls(), tls.host(), tls.port(), tls.database(), tls.user(), tls.password()));
+    assertNull(tls.trustStore(), "the JVM's default trust store");
+    assertFalse(tls.toString().contains("hunter2"), tls.toString());
+    assertFalse(ConfigParser.parse(FILE, "store=redis").redis().tls());
+
+    Path notPem = Files.writeString(dir.resolve("ca.pem"), "hunter2 is not a certificate\n");
+    InvalidConfigException bad = assertThrows(InvalidConfigException.class, () -> ConfigParser.parse(FILE,
+        "store=redis\nstore.redis.url=rediss://h\nstore.redis.trust-store=" + notPem));
+    assertEquals("/etc/mcp/ratelimit.properties:3: store.redis.trust-store: cannot use \"" + notPem + "\" as a trust "
+        + "store: it holds no PEM certificate (-----BEGIN CERTIFICATE-----)", bad.getMessage().lines().findFirst().orElseThrow());
+    assertFalse(bad.getMessage().contains("hunter2 is"), bad.getMessage());
+
+    Path ca = Files.writeString(dir.resolve("real.pem"), TEST_CA);
+    RedisSettings trusting = ConfigParser.parse(FILE,
+        "store=redis\nstore.redis.url=rediss://h\nstore.redis.trust-store=" + ca).redis();
+    assertEquals(ca.toString(), trusting.trustStore());
+    assertTrue(trusting.toString().contains("over TLS (trusting " + ca + ")"), trusting.toString());
+    InvalidConfigException plain = assertThrows(InvalidConfigException.class, () -> ConfigParser.parse(FILE,
+        "store=redis\nstore.redis.url=redis://h\nstore.redis.trust-store=" + ca));
+    assertEquals("/etc/mcp/ratelimit.properties:3: store.redis.trust-store: a trust store is for TLS; write the URL "
+        + "as rediss://", plain.getMessage().lines().findFirst().orElseThrow());
   }
 
   @Test

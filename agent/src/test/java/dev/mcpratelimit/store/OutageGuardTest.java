@@ -119,4 +119,39 @@ class OutageGuardTest {
       connection.close();
     }
   }
+
+  /**
+   * A Reactor non-blocking thread (Reactor's own Schedulers.parallel(), whose threads implement
+   * reactor.core.scheduler.NonBlocking) never asks Redis, even a Redis that is paused far longer
+   * than the timeout: the outage rule decides at once, and such calls are counted.
+   */
+  @Test
+  void aCallOnAReactorNonBlockingThreadNeverAsksRedisAndIsDecidedByTheOutageRule() throws Exception {
+    server = RedisServer.launch();
+    guard(RedisSettings.local(server.port()).withTimeout(Duration.ofSeconds(5)).withOutage(OnOutage.LOCAL, 0.5));
+    assertEquals(2, admitted(2), "shared buckets on this (blocking) thread");
+    try (redis.clients.jedis.Jedis admin = new redis.clients.jedis.Jedis("127.0.0.1", server.port())) {
+      admin.clientPause(3000);
+    }
+    reactor.core.scheduler.Scheduler parallel = reactor.core.scheduler.Schedulers.newParallel("test-nb", 1);
+    try {
+      long start = System.nanoTime();
+      int admitted = reactor.core.publisher.Mono.fromCallable(() -> {
+        assertTrue(reactor.core.scheduler.Schedulers.isInNonBlockingThread(), "Reactor marks the thread");
+        assertTrue(NonBlockingThreads.isNonBlocking(Thread.currentThread()), Thread.currentThread().getClass().getName());
+        return admitted(8);
+      }).subscribeOn(parallel).block();
+      long millis = (System.nanoTime() - start) / 1_000_000;
+      assertTrue(millis < 1000, "no call waited for the paused Redis: " + millis + " ms");
+      assertEquals(5, admitted, "the outage rule: half of burst 10, in this instance");
+      assertEquals(8, guard.nonBlockingDecisions());
+      assertEquals(8, guard.localDecisions());
+      assertFalse(guard.inOutage(), "not an outage: Redis was never asked");
+      assertEquals(List.of(), log);
+    } finally {
+      parallel.dispose();
+    }
+    assertFalse(NonBlockingThreads.isNonBlocking(Thread.currentThread()));
+    assertFalse(NonBlockingThreads.isNonBlocking(new Thread(() -> { })));
+  }
 }

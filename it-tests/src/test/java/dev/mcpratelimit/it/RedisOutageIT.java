@@ -1,0 +1,230 @@
+package dev.mcpratelimit.it;
+
+import static dev.mcpratelimit.it.Calls.TRACK;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.modelcontextprotocol.client.McpSyncClient;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two sample servers sharing one real Redis while it misbehaves under load: SCRIPT FLUSH, CLIENT
+ * PAUSE longer than the timeout, SIGKILL and a restart on the same port. No call fails, none waits
+ * much longer than store.redis.timeout (200 ms; the bound asserted is timeout + 500 ms, a margin
+ * for two forked JVMs and the load threads on a shared 2-core machine), each outage is logged once
+ * per server, and the burst is shared and exact again afterwards.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class RedisOutageIT {
+
+  static final Duration TIMEOUT = Duration.ofMillis(200);
+  static final Duration MARGIN = Duration.ofMillis(500);
+
+  @TempDir
+  static Path dir;
+
+  private static RedisProcess redis;
+  private static ForkedServer a;
+  private static ForkedServer b;
+  private static final List<McpSyncClient> clients = new ArrayList<>();
+
+  @BeforeAll
+  static void start() throws Exception {
+    redis = new RedisProcess();
+    List<String> lines = new ArrayList<>(List.of(
+        "store=redis",
+        "store.redis.url=redis://127.0.0.1:" + redis.port() + "/0",
+        "store.redis.timeout=" + TIMEOUT.toMillis() + "ms",
+        "tier.free.rate=10/min",
+        "tier.free.burst=10",
+        "tier.bulk.rate=100000/min",
+        "tier.bulk.burst=100000"));
+    for (String walker : List.of("flush")) {
+      lines.addAll(List.of(ConfigFile.caller("walker-" + walker, "key-walker-" + walker, "free")));
+    }
+    lines.addAll(List.of(ConfigFile.caller("loader", "key-loader", "bulk")));
+    Path config = ConfigFile.write(dir, "ratelimit.properties", lines.toArray(String[]::new));
+    a = ForkedServer.sampleServer().agent(config).start();
+    b = ForkedServer.sampleServer().agent(config).start();
+    // Warm both servers (class loading, first connections) before anything is timed.
+    for (ForkedServer server : List.of(a, b)) {
+      McpSyncClient client = client(server, "key-loader");
+      for (int i = 0; i < 20; i++) {
+        Calls.call(client, "get_track", TRACK);
+      }
+    }
+  }
+
+  @AfterAll
+  static void stop() {
+    clients.forEach(McpSyncClient::close);
+    for (AutoCloseable closeable : new AutoCloseable[] {a, b, redis}) {
+      try {
+        if (closeable != null) {
+          closeable.close();
+        }
+      } catch (Exception e) {
+        // best effort: the reaper kills what is left
+      }
+    }
+  }
+
+  private static McpSyncClient client(ForkedServer server, String key) {
+    McpSyncClient client = McpClients.http(server, key);
+    clients.add(client);
+    return client;
+  }
+
+  private static boolean admitted(McpSyncClient client) {
+    try {
+      Calls.call(client, "get_track", TRACK);
+      return true;
+    } catch (RuntimeException e) {
+      assertTrue(String.valueOf(e.getMessage()).contains("Rate limit exceeded"), String.valueOf(e.getMessage()));
+      return false;
+    }
+  }
+
+  private static List<String> since(ForkedServer server, int skip, String text) {
+    List<String> lines = server.stderr();
+    return lines.subList(Math.min(skip, lines.size()), lines.size()).stream().filter(line -> line.contains(text)).toList();
+  }
+
+  /** Four threads (two per server) calling get_track as a caller far within its limits. */
+  static final class Load implements AutoCloseable {
+    final AtomicBoolean running = new AtomicBoolean(true);
+    final AtomicInteger calls = new AtomicInteger();
+    final AtomicLong worstNanos = new AtomicLong();
+    final Queue<String> failures = new ConcurrentLinkedQueue<>();
+    final List<Thread> threads = new ArrayList<>();
+
+    Load() {
+      for (int i = 0; i < 4; i++) {
+        McpSyncClient client = client(i % 2 == 0 ? a : b, "key-loader");
+        Thread thread = new Thread(() -> {
+          while (running.get()) {
+            long start = System.nanoTime();
+            try {
+              Calls.call(client, "get_track", TRACK);
+            } catch (RuntimeException | AssertionError e) {
+              failures.add(String.valueOf(e));
+            }
+            worstNanos.accumulateAndGet(System.nanoTime() - start, Math::max);
+            calls.incrementAndGet();
+          }
+        }, "load-" + i);
+        thread.start();
+        threads.add(thread);
+      }
+    }
+
+    long worstMillis() {
+      return worstNanos.get() / 1_000_000;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      running.set(false);
+      for (Thread thread : threads) {
+        thread.join(10_000);
+      }
+    }
+
+    void assertClean(String what) {
+      assertTrue(failures.isEmpty(), what + ": " + failures.size() + " failed calls, e.g. " + failures.peek());
+      assertTrue(calls.get() > 20, what + ": the load ran (" + calls.get() + " calls)");
+      assertTrue(worstMillis() <= TIMEOUT.plus(MARGIN).toMillis(),
+          what + ": the slowest call took " + worstMillis() + " ms, above timeout + margin");
+      System.out.println("[RedisOutageIT] " + what + ": " + calls.get() + " calls, 0 failed, slowest " + worstMillis()
+          + " ms (timeout " + TIMEOUT.toMillis() + " ms)");
+    }
+  }
+
+  @Test
+  @Order(1)
+  void scriptFlushWhileRunningReloadsTheScriptAndTheBurstStaysExact() throws Exception {
+    int skipA = a.stderr().size();
+    int skipB = b.stderr().size();
+    McpSyncClient onA = client(a, "key-walker-flush");
+    McpSyncClient onB = client(b, "key-walker-flush");
+    int admitted = 0;
+    for (int i = 0; i < 6; i++) {
+      admitted += admitted(i % 2 == 0 ? onA : onB) ? 1 : 0;
+    }
+    assertEquals("OK", redis.cli("SCRIPT", "FLUSH"));
+    for (int i = 0; i < 10; i++) {
+      admitted += admitted(i % 2 == 0 ? onB : onA) ? 1 : 0;
+    }
+    assertEquals(10, admitted, "6 before the flush, 4 after: one exact burst of 10 across the flush and both servers");
+    assertEquals(List.of(), since(a, skipA, "does not answer"));
+    assertEquals(List.of(), since(b, skipB, "does not answer"));
+  }
+
+  @Test
+  @Order(2)
+  void clientPauseLongerThanTheTimeoutFallsBackWithinTheTimeoutAndSharesAgainAfterwards() throws Exception {
+    int skipA = a.stderr().size();
+    int skipB = b.stderr().size();
+    try (Load load = new Load()) {
+      Thread.sleep(500);
+      assertEquals("OK", redis.cli("CLIENT", "PAUSE", "3000", "ALL"));
+      Thread.sleep(3000);
+      for (ForkedServer server : List.of(a, b)) {
+        server.awaitStderr(skipA == skipB && server == a ? skipA : server == a ? skipA : skipB,
+            line -> line.contains("answers again"), Duration.ofSeconds(15));
+      }
+      Thread.sleep(500);
+      load.close();
+      load.assertClean("CLIENT PAUSE 3000 ALL");
+    }
+    assertEquals(1, since(a, skipA, "does not answer").size(), () -> String.join("\n", a.stderr()));
+    assertEquals(1, since(b, skipB, "does not answer").size(), () -> String.join("\n", b.stderr()));
+    // Known problem (README): right after the outage, the shared burst is not yet exact; not asserted.
+  }
+
+  @Test
+  @Order(3)
+  void redisKilledUnderLoadCostsNoCallAndIsSharedAgainWithin15sOfARestart() throws Exception {
+    int skipA = a.stderr().size();
+    int skipB = b.stderr().size();
+    long restarted;
+    long recovered;
+    try (Load load = new Load()) {
+      Thread.sleep(1000);
+      redis.kill();
+      Thread.sleep(2000);
+      restarted = System.nanoTime();
+      redis.start();
+      a.awaitStderr(skipA, line -> line.contains("answers again"), Duration.ofSeconds(15));
+      b.awaitStderr(skipB, line -> line.contains("answers again"), Duration.ofSeconds(15));
+      recovered = System.nanoTime();
+      Thread.sleep(500);
+      load.close();
+      load.assertClean("SIGKILL and restart");
+    }
+    long seconds = Duration.ofNanos(recovered - restarted).toMillis();
+    System.out.println("[RedisOutageIT] both servers used Redis again " + seconds + " ms after the restart");
+    assertTrue(seconds < 15_000, seconds + " ms");
+    List<String> outageA = since(a, skipA, "does not answer");
+    assertEquals(1, outageA.size(), () -> String.join("\n", a.stderr()));
+    assertEquals(1, since(b, skipB, "does not answer").size(), () -> String.join("\n", b.stderr()));
+    assertTrue(outageA.get(0).startsWith("[mcp-ratelimit] WARNING Redis at 127.0.0.1:" + redis.port() + "/0 does not answer ("),
+        outageA.get(0));
+    // Known problem (README): right after the outage, the shared burst is not yet exact; not asserted.
+  }
+}
