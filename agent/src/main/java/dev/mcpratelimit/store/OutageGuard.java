@@ -111,6 +111,7 @@ public final class OutageGuard implements BucketStore, BucketAdmin, AutoCloseabl
       failed(e);
       return;
     }
+    redis.connection().dropIdleConnections();
     endOutage();
   }
 

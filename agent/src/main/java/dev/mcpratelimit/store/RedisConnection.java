@@ -105,6 +105,19 @@ final class RedisConnection implements AutoCloseable {
     return keys;
   }
 
+  /**
+   * Closes the idle pooled connections. After an outage they may lead to a Redis that is gone
+   * (killed and restarted): the first decisions would fail on them and start a second outage.
+   */
+  void dropIdleConnections() {
+    UnifiedJedis current = redis;
+    if (current instanceof JedisPooled pooled) {
+      pooled.getPool().clear();
+    } else if (current instanceof JedisCluster cluster) {
+      cluster.getClusterNodes().values().forEach(ConnectionPool::clear);
+    }
+  }
+
   RedisSettings settings() {
     return settings;
   }
