@@ -29,7 +29,7 @@ import redis.clients.jedis.exceptions.JedisException;
  * script may touch one slot only. A decision over both is then all-or-none in up to three calls:
  * the caller's buckets are decided first (one {@code EVALSHA}); if they refuse, nothing was taken
  * and the global bucket is only read, for the headers. If they admit, the global bucket is decided
- * (a second call); if it refuses, a third call ({@code refund.lua}) gives the caller's tokens back,
+ * (a second call); if it refuses, a third call (the same script, with the tokens negative) gives the caller's tokens back,
  * capped at the burst. Meanwhile a concurrent call of the same caller may find its bucket short by
  * this call's cost: a conservative error, never a generous one. A decision without a global bucket
  * stays one round trip, and a status report reads the caller's key in one call and each global
@@ -125,8 +125,8 @@ public final class RedisBucketStore implements BucketStore, BucketAdmin, AutoClo
   }
 
   /**
-   * One script call over the charges at {@code which}, whose keys all lie in one slot: the bucket
-   * script (take {@code tokens}, or read with 0) or the refund script. Writes their credit into
+   * One script call over the charges at {@code which}, whose keys all lie in one slot: take
+   * {@code tokens}, read them with 0, or (a refund) give the tokens back. Writes their credit into
    * {@code credit}; returns whether the tokens were taken.
    */
   private boolean call(boolean refund, Charge[] charges, RedisUnits[] units, int[] which, long tokens,
@@ -134,7 +134,7 @@ public final class RedisBucketStore implements BucketStore, BucketAdmin, AutoClo
     List<String> keys = new ArrayList<>(2);
     List<String> args = new ArrayList<>(2 + which.length * 5);
     args.add(now);
-    args.add(Long.toString(tokens));
+    args.add(Long.toString(refund ? -tokens : tokens));
     for (int i : which) {
       BucketKey bucket = charges[i].key();
       String key = key(bucket);
@@ -149,9 +149,7 @@ public final class RedisBucketStore implements BucketStore, BucketAdmin, AutoClo
       args.add(Long.toString(units[i].creditPerToken()));
       args.add(Long.toString(units[i].creditPerMicro()));
     }
-    List<?> reply = refund
-        ? RedisScripts.refund(connection.redis(), keys, args)
-        : RedisScripts.buckets(connection.redis(), keys, args);
+    List<?> reply = RedisScripts.buckets(connection.redis(), keys, args);
     for (int j = 0; j < which.length; j++) {
       credit[which[j]] = units[which[j]].toJava((Long) reply.get(j + 1));
     }

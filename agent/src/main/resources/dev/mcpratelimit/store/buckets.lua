@@ -2,11 +2,13 @@
 -- Units and the 2^53 bound: see RedisUnits. Layout: see RedisBucketStore.
 --
 -- ARGV[1]  the time in microseconds, or '' for Redis TIME (a fixed time is passed only by tests)
--- ARGV[2]  tokens to take from every bucket, or 0 to only read them
+-- ARGV[2]  tokens to take from every bucket; 0 to only read them; negative to give that many back
+--          (a refund: with Redis Cluster, when a tool's global bucket in another slot refused after
+--          the caller's buckets were charged, so that the decision stays all-or-none)
 -- then per bucket, 5 values: index into KEYS, field prefix, capacity (tokens), credit per token,
 --          credit per microsecond
--- Returns {1 if every bucket held the tokens and all were charged (else none was), then each
--- bucket's credit after the decision}.
+-- Returns {1 if every bucket held the tokens and all were charged (else none was; always 1 for a
+-- refund), then each bucket's credit after the decision}.
 
 local now
 if ARGV[1] ~= '' then
@@ -40,7 +42,7 @@ local function convert(credit, old_per_token, capacity, per_token)
   return whole * per_token + math.min(scaled, per_token - 1)
 end
 
-local key, field, capacity, per_token, per_micro, full, credit, stamp = {}, {}, {}, {}, {}, {}, {}, {}
+local key, field, capacity, per_token, per_micro, full, credit, stamp, present = {}, {}, {}, {}, {}, {}, {}, {}, {}
 local admitted = tokens > 0
 for i = 1, n do
   local a = 2 + (i - 1) * 5
@@ -52,6 +54,7 @@ for i = 1, n do
   full[i] = capacity[i] * per_token[i]
   local state = redis.call('HMGET', key[i], field[i] .. 'c', field[i] .. 's', field[i] .. 'u')
   local c, s = full[i], now
+  present[i] = state[1] ~= false
   if state[1] then
     c = tonumber(state[1])
     s = tonumber(state[2])
@@ -78,7 +81,20 @@ for i = 1, n do
   end
 end
 
-if admitted then
+if tokens < 0 then
+  -- A refund: each bucket still there gets the tokens back, capped at its burst (compared before
+  -- adding, so the sum stays below 2^53). A bucket that is gone was full and stays gone; the expiry
+  -- is left as it is, since a fuller bucket is full again no later than before.
+  for i = 1, n do
+    if present[i] then
+      local back = -tokens * per_token[i]
+      credit[i] = (full[i] - credit[i] <= back) and full[i] or credit[i] + back
+      redis.call('HSET', key[i], field[i] .. 'c', digits(credit[i]), field[i] .. 's', digits(stamp[i]),
+        field[i] .. 'u', digits(per_token[i]))
+    end
+  end
+  admitted = true
+elseif admitted then
   -- A key lives until its last bucket would be full again: a full bucket is not worth keeping.
   local expire = {}
   for i = 1, n do
