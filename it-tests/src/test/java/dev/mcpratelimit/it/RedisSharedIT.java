@@ -38,8 +38,13 @@ class RedisSharedIT {
         "tier.free.rate=10/min",
         "tier.free.burst=10",
         "tier.team.rate=20/h",
-        "tier.team.burst=20"));
+        "tier.team.burst=20",
+        "tool.search_tracks.global.rate=6/h",
+        "tool.search_tracks.global.burst=6"));
     lines.addAll(List.of(ConfigFile.caller("walker", "key-walker", "free")));
+    lines.addAll(List.of(ConfigFile.caller("searcher", "key-searcher", "free")));
+    lines.addAll(List.of(ConfigFile.caller("browser", "key-browser", "team")));
+    lines.addAll(List.of(ConfigFile.caller("reader", "key-reader", "free")));
     lines.addAll(List.of(ConfigFile.caller("crowd", "key-crowd", "team")));
     Path config = ConfigFile.write(dir, "ratelimit.properties", lines.toArray(String[]::new));
     a = ForkedServer.sampleServer().agent(config).start();
@@ -96,6 +101,33 @@ class RedisSharedIT {
       admitted += admitted(i % 2 == 0 ? onA : onB) ? 1 : 0;
     }
     assertEquals(10, admitted, "one burst of 10 for both servers, not 10 each");
+  }
+
+  @Test
+  void aToolsGlobalBucketBindsAcrossServersAndCallers() {
+    List<McpSyncClient> all = List.of(client(a, "key-searcher"), client(b, "key-searcher"),
+        client(a, "key-browser"), client(b, "key-browser"));
+    int admitted = 0;
+    for (int i = 0; i < 12; i++) {
+      try {
+        Calls.call(all.get(i % all.size()), "search_tracks", Calls.SEARCH);
+        admitted++;
+      } catch (RuntimeException e) {
+        Object data = SdkClientError.of(e).data();
+        assertEquals("tool-global", ((java.util.Map<?, ?>) data).get("scope"), String.valueOf(data));
+      }
+    }
+    assertEquals(6, admitted, "one global bucket of 6 for two callers on two servers");
+  }
+
+  @Test
+  void theHeadersOfOneServerTellWhatTheOtherSpent() {
+    RawMcpClient onA = RawMcpClient.connect(a, McpClients.API_KEY_HEADER, "key-reader");
+    RawMcpClient onB = RawMcpClient.connect(b, McpClients.API_KEY_HEADER, "key-reader");
+    for (int spent = 1; spent <= 4; spent++) {
+      RawMcpClient.Response response = (spent % 2 == 1 ? onA : onB).callTool("get_track", TRACK);
+      assertEquals(10 - spent, response.longHeader("X-RateLimit-Remaining"), response::toString);
+    }
   }
 
   @Test
