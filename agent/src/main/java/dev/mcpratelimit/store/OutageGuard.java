@@ -109,9 +109,10 @@ public final class OutageGuard implements BucketStore, BucketAdmin, AutoCloseabl
       redis.ping();
     } catch (JedisException e) {
       failed(e);
+      // Else each probe would find one more dead pooled connection, one a second.
+      redis.connection().dropIdleConnections();
       return;
     }
-    redis.connection().dropIdleConnections();
     endOutage();
   }
 
@@ -128,6 +129,9 @@ public final class OutageGuard implements BucketStore, BucketAdmin, AutoCloseabl
     if (inOutage) {
       return;
     }
+    // The other idle connections lead to the same Redis: after a restart every one of them is dead,
+    // and the probe and the first decisions after the outage would each fail on one of them.
+    redis.connection().dropIdleConnections();
     outages++;
     outageStart = clock.nanoTime();
     localAtStart = localDecisions.sum();

@@ -105,10 +105,7 @@ final class RedisConnection implements AutoCloseable {
     return keys;
   }
 
-  /**
-   * Closes the idle pooled connections. After an outage they may lead to a Redis that is gone
-   * (killed and restarted): the first decisions would fail on them and start a second outage.
-   */
+  /** Closes the idle pooled connections: after a failure they may lead to a Redis that is gone. */
   void dropIdleConnections() {
     UnifiedJedis current = redis;
     if (current instanceof JedisPooled pooled) {
