@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.mcpratelimit.it.RawMcpClient.Response;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import javax.management.MBeanServerConnection;
@@ -64,6 +65,26 @@ class InventedToolNamesIT {
       assertEquals(2, usage.size(), () -> "one bean for get_track, one for the unknown tools: " + usage);
       assertTrue(usage.contains(new ObjectName("dev.mcpratelimit:type=Usage,tier=free,tool=(unknown)")), usage::toString);
       usage.forEach(name -> assertTrue(name.toString().length() < 200, name::toString));
+    }
+  }
+
+  @Test
+  void callsWithoutAUsableNameAreChargedToo(@TempDir Path dir) throws Exception {
+    Path config = ConfigFile.write(dir, "ratelimit.properties", "tier.free.rate=3/h", "tier.free.burst=3",
+        "reject.http-status=429");
+    try (ForkedServer server = ForkedServer.sampleServer().agent(config).start()) {
+      server.assertAgentStarted("enforce");
+      RawMcpClient client = RawMcpClient.connect(server);
+      List<Map<String, Object>> nameless = List.of(Map.of("arguments", Map.of()), Map.of("name", 42));
+      int refused = 0;
+      for (int i = 0; i < 6; i++) {
+        Response response = client.request("tools/call", nameless.get(i % 2));
+        if (response.status() == 429) {
+          refused++;
+          assertEquals("(unknown)", response.rateLimited().tool());
+        }
+      }
+      assertEquals(3, refused, "3 tokens: the SDK answers the first 3, the agent refuses the rest");
     }
   }
 

@@ -100,6 +100,15 @@ class JmxIT {
       assertEquals(List.of("caller", "tier", "minutes"), parameterNames(mbeans, limiter, "overrideTier"));
       assertEquals(List.of("factor", "minutes"), parameterNames(mbeans, limiter, "scaleRates"));
 
+      // A caller id that no call could be charged to is refused, and nothing changes.
+      javax.management.RuntimeMBeanException typo = org.junit.jupiter.api.Assertions.assertThrows(
+          javax.management.RuntimeMBeanException.class, () -> mbeans.invoke(limiter, "overrideTier",
+              new Object[] {"alcie", "enterprise", 1},
+              new String[] {String.class.getName(), String.class.getName(), int.class.getName()}));
+      assertTrue(String.valueOf(typo.getTargetException().getMessage()).startsWith("unknown caller \"alcie\""),
+          () -> String.valueOf(typo.getTargetException()));
+      assertEquals(0, mbeans.getAttribute(limiter, "ActiveOverrides"));
+
       // Another tier for a while: the caller keeps its (empty) bucket but refills at enterprise speed.
       assertEquals(ANON + " is on tier enterprise for 1 min", mbeans.invoke(limiter, "overrideTier",
           new Object[] {ANON, "enterprise", 1}, new String[] {String.class.getName(), String.class.getName(), int.class.getName()}));

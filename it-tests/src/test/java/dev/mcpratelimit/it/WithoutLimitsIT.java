@@ -46,6 +46,8 @@ class WithoutLimitsIT {
     Path config = ConfigFile.write(dir, "ratelimit.properties", "mode=loud");
     try (ForkedServer server = ForkedServer.sampleServer().agent(config).start()) {
       server.assertStartLine("none");
+      assertTrue(server.stderr().stream().anyMatch(line -> line.contains(
+          "; NOTHING is limited until the configuration file is valid")), () -> String.join("\n", server.stderr()));
       RawMcpClient client = RawMcpClient.connect(server);
       for (int i = 0; i < 30; i++) {
         client.callTool("get_track", TRACK).assertToolResult("call " + i);
@@ -55,5 +57,16 @@ class WithoutLimitsIT {
       assertEquals(false, status.structuredContent().get("limitsInForce"), status::toString);
       assertTrue(server.stderr().stream().noneMatch(line -> line.contains("ERROR")), () -> String.join("\n", server.stderr()));
     }
+  }
+
+  @Test
+  void theHostsShutdownHooksCanStillWriteToStderr(@TempDir Path dir) throws Exception {
+    Path config = ConfigFile.write(dir, "ratelimit.properties", "tier.free.rate=10/min");
+    Process process = new ProcessBuilder(ForkedServer.javaBinary(), ForkedServer.javaAgentOption(config),
+        "-cp", System.getProperty("java.class.path"), dev.mcpratelimit.it.servers.ShutdownHookPrinter.class.getName())
+        .redirectErrorStream(true).start();
+    String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertTrue(process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS));
+    assertTrue(output.contains("host ran") && output.contains("host shutdown hook ran"), output);
   }
 }
