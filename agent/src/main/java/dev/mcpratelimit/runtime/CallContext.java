@@ -20,7 +20,6 @@ public final class CallContext {
 
   /** One thread's context. The response is an {@code HttpServletResponse}, typed {@code Object}. */
   private static final class Slot {
-    boolean http;
     String credential;
     String peer;
     String forwardedFor;
@@ -29,6 +28,19 @@ public final class CallContext {
     int status;
     ResolvedCaller dispatching;
     ResolvedCaller inTool;
+
+    /** Starts serving an HTTP request, or with a {@code null} response ends it. */
+    void serve(String credential, String peer, String forwardedFor, Object response) {
+      this.credential = credential;
+      this.peer = peer;
+      this.forwardedFor = forwardedFor;
+      this.response = response;
+      this.status = 0;
+    }
+
+    boolean http() {
+      return response != null;
+    }
   }
 
   private static final ThreadLocal<Slot> SLOT = ThreadLocal.withInitial(Slot::new);
@@ -39,29 +51,17 @@ public final class CallContext {
   private CallContext() {}
 
   public static void httpStarted(String credential, String peer, String forwardedFor, Object response) {
-    Slot slot = SLOT.get();
-    slot.http = true;
-    slot.credential = credential;
-    slot.peer = peer;
-    slot.forwardedFor = forwardedFor;
-    slot.response = response;
-    slot.status = 0;
+    SLOT.get().serve(credential, peer, forwardedFor, response);
   }
 
   public static void httpEnded() {
-    Slot slot = SLOT.get();
-    slot.http = false;
-    slot.credential = null;
-    slot.peer = null;
-    slot.forwardedFor = null;
-    slot.response = null;
-    slot.status = 0;
+    SLOT.get().serve(null, null, null, null);
   }
 
   /** Where the HTTP request this thread serves came from, or {@code null} (stdio, or no request). */
   public static HttpOrigin httpOrigin() {
     Slot slot = SLOT.get();
-    return slot.http ? new HttpOrigin(slot.credential, slot.peer, slot.forwardedFor) : null;
+    return slot.http() ? new HttpOrigin(slot.credential, slot.peer, slot.forwardedFor) : null;
   }
 
   /** The response of the HTTP request this thread serves, or {@code null}. */
@@ -77,7 +77,7 @@ public final class CallContext {
   /** The status the agent set on this thread's HTTP response, or {@code fallback} if none. */
   public static int statusOr(int fallback) {
     Slot slot = SLOT.get();
-    return slot.http && slot.status != 0 ? slot.status : fallback;
+    return slot.http() && slot.status != 0 ? slot.status : fallback;
   }
 
   public static void dispatchStarted(ResolvedCaller caller) {
