@@ -64,12 +64,20 @@ public record AgentConfig(
     warnings = List.copyOf(warnings);
   }
 
-  /** What the agent runs with when no file is given. */
+  /** What the agent runs with when no file is given: parsed once, then shared (it is immutable). */
   public static AgentConfig defaults() {
-    try {
-      return ConfigParser.parse(null, "");
-    } catch (InvalidConfigException e) {
-      throw new IllegalStateException("built-in defaults are invalid", e);
+    return Defaults.CONFIG;
+  }
+
+  private static final class Defaults {
+    static final AgentConfig CONFIG = parse();
+
+    private static AgentConfig parse() {
+      try {
+        return ConfigParser.parse(null, "");
+      } catch (InvalidConfigException e) {
+        throw new IllegalStateException("built-in defaults are invalid", e);
+      }
     }
   }
 }
