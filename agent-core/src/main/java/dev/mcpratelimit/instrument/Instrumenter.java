@@ -1,0 +1,67 @@
+package dev.mcpratelimit.instrument;
+
+import static net.bytebuddy.matcher.ElementMatchers.any;
+import static net.bytebuddy.matcher.ElementMatchers.isBootstrapClassLoader;
+import static net.bytebuddy.matcher.ElementMatchers.isExtensionClassLoader;
+import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
+
+import dev.mcpratelimit.config.MethodTarget;
+import dev.mcpratelimit.runtime.AgentLog;
+import java.lang.instrument.ClassFileTransformer;
+import java.lang.instrument.Instrumentation;
+import java.util.List;
+import net.bytebuddy.agent.builder.AgentBuilder;
+
+/**
+ * Everything that touches Byte Buddy, apart from {@link RateLimitAgent} so that the JVM's start
+ * loads none of its thousand classes on the host's thread: the instrumentation modules' and the
+ * configured methods', built into one transformer.
+ */
+final class Instrumenter {
+
+  private final Instrumentation instrumentation;
+  private final ClassLoader agentLoader;
+  // A method target added by a reload may be loaded already, so those installs retransform.
+  private final MethodInstrumentation methods;
+
+  Instrumenter(Instrumentation instrumentation, ClassLoader agentLoader) {
+    this.instrumentation = instrumentation;
+    this.agentLoader = agentLoader;
+    this.methods = new MethodInstrumentation(instrumentation, () -> builder(true), agentLoader);
+  }
+
+  /** Attach: instruments at once, the classes already loaded included. */
+  void installNow(List<MethodTarget> targets) {
+    ModuleInstrumentation.instrument(builder(true), agentLoader).installOn(instrumentation);
+    methods.follow(targets);
+  }
+
+  /** JVM start: the instrumentation of the SDK and of {@code targets}, as a transformer to register. */
+  ClassFileTransformer build(List<MethodTarget> targets) {
+    AgentBuilder sdk = ModuleInstrumentation.instrument(builder(false), agentLoader);
+    AgentBuilder all = methods.extend(sdk, targets);
+    return (all == null ? sdk : all).makeRaw();
+  }
+
+  /** Instruments the methods among {@code targets} that are not yet (a reload added them). */
+  void follow(List<MethodTarget> targets) {
+    methods.follow(targets);
+  }
+
+  /** @param retransform whether classes already loaded are instrumented too */
+  private static AgentBuilder builder(boolean retransform) {
+    return new AgentBuilder.Default()
+        .disableClassFormatChanges()
+        .with(retransform ? AgentBuilder.RedefinitionStrategy.RETRANSFORMATION : AgentBuilder.RedefinitionStrategy.DISABLED)
+        .with(AgentBuilder.TypeStrategy.Default.DECORATE)
+        .with(new AgentBuilder.Listener.Adapter() {
+          @Override
+          public void onError(String typeName, ClassLoader loader, net.bytebuddy.utility.JavaModule module,
+              boolean loaded, Throwable error) {
+            AgentLog.warning("could not instrument " + typeName + ", left as it was: " + error);
+          }
+        })
+        // The JDK's own classes are never targets: matching them costs for nothing.
+        .ignore(nameStartsWith("dev.mcpratelimit.")).or(any(), isBootstrapClassLoader().or(isExtensionClassLoader()));
+  }
+}

@@ -1,0 +1,81 @@
+package dev.mcpratelimit.instrument;
+
+import dev.mcpratelimit.runtime.AgentLog;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.WeakHashMap;
+import java.util.stream.Collectors;
+import net.bytebuddy.matcher.ElementMatcher;
+
+/**
+ * Whether a module applies in a class loader: its landmarks are there, no excluding landmark is,
+ * and the loader has every symbol its advice uses. Decided once per loader (the loader's classes
+ * do not change) and remembered weakly, so a web app's loader can still be collected.
+ */
+final class ModuleFit implements ElementMatcher<ClassLoader> {
+
+  private final InstrumentationModule module;
+  private final AdviceReferences references;
+  /** Per loader: {@code null} if the module fits, else why not. */
+  private final Map<ClassLoader, String> misfits = new WeakHashMap<>();
+
+  ModuleFit(InstrumentationModule module, AdviceReferences references) {
+    this.module = module;
+    this.references = references;
+  }
+
+  InstrumentationModule module() {
+    return module;
+  }
+
+  @Override
+  public boolean matches(ClassLoader loader) {
+    return loader != null && misfit(loader) == null;
+  }
+
+  /** Why the module does not fit {@code loader}, or {@code null} if it does. */
+  synchronized String misfit(ClassLoader loader) {
+    if (misfits.containsKey(loader)) {
+      return misfits.get(loader);
+    }
+    String misfit = decide(loader);
+    misfits.put(loader, misfit);
+    if (misfit == null) {
+      AgentLog.fine("module " + module.name() + " fits " + SdkVersion.of(loader) + " in " + loader);
+    }
+    return misfit;
+  }
+
+  private String decide(ClassLoader loader) {
+    List<String> absent = module.landmarks().stream().filter(name -> !has(loader, name)).toList();
+    if (!absent.isEmpty()) {
+      return "lacks " + String.join(", ", absent);
+    }
+    List<String> excluding = module.excludingLandmarks().stream().filter(name -> has(loader, name)).toList();
+    if (!excluding.isEmpty()) {
+      return "has " + String.join(", ", excluding) + " (another version range)";
+    }
+    try {
+      List<AdviceReferences.Reference> missing = references.missingIn(loader);
+      return missing.isEmpty() ? null
+          : "its advice needs " + missing.stream().limit(3).map(Object::toString).collect(Collectors.joining(", "))
+              + (missing.size() > 3 ? " and " + (missing.size() - 3) + " more" : "") + ", which this version lacks";
+    } catch (RuntimeException | LinkageError e) {
+      return "its advice could not be checked (" + e + ")";
+    }
+  }
+
+  private static boolean has(ClassLoader loader, String className) {
+    return loader.getResource(className.replace('.', '/') + ".class") != null;
+  }
+
+  /** The reasons each of {@code fits} gives for {@code loader}, for one warning. */
+  static String misfits(List<ModuleFit> fits, ClassLoader loader) {
+    List<String> reasons = new ArrayList<>();
+    for (ModuleFit fit : fits) {
+      reasons.add(fit.module.name() + ": " + fit.misfit(loader));
+    }
+    return String.join("; ", reasons);
+  }
+}

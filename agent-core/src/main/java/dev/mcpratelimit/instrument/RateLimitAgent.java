@@ -1,0 +1,103 @@
+package dev.mcpratelimit.instrument;
+
+import dev.mcpratelimit.config.MethodTarget;
+import dev.mcpratelimit.runtime.AgentLog;
+import dev.mcpratelimit.runtime.AgentRuntime;
+import dev.mcpratelimit.runtime.AgentVersion;
+import java.lang.instrument.Instrumentation;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
+
+/**
+ * Entry points: {@code -javaagent:mcp-ratelimit-agent.jar[=ratelimit.properties]} ({@link #premain}) and
+ * attaching to a running JVM ({@link #agentmain}, reached by
+ * {@code java -jar mcp-ratelimit-agent.jar attach <pid> [ratelimit.properties]}).
+ */
+public final class RateLimitAgent {
+
+  private RateLimitAgent() {}
+
+  public static void premain(String argument, Instrumentation instrumentation) {
+    install(argument, instrumentation, true);
+  }
+
+  public static void agentmain(String argument, Instrumentation instrumentation) {
+    install(argument, instrumentation, false);
+  }
+
+  /**
+   * Nothing the agent does may stop the host from starting.
+   *
+   * @param atJvmStart whether the host has loaded none of its own classes yet ({@code premain})
+   */
+  private static void install(String argument, Instrumentation instrumentation, boolean atJvmStart) {
+    try {
+      ClassLoader agentLoader = RateLimitAgent.class.getClassLoader();
+      AtomicReference<Instrumenter> installed = new AtomicReference<>();
+      AgentRuntime runtime = AgentRuntime.start(argument, config -> {
+        Instrumenter instrumenter = installed.get();
+        if (instrumenter != null) {
+          instrumenter.follow(config.methods());
+        }
+      });
+      if (runtime == null) {
+        AgentLog.warning("already running in this JVM; ignoring the second start");
+        return;
+      }
+      if (atJvmStart) {
+        installInBackground(runtime, instrumentation, agentLoader, installed);
+      } else {
+        Instrumenter instrumenter = new Instrumenter(instrumentation, agentLoader);
+        instrumenter.installNow(runtime.methods());
+        installed.set(instrumenter);
+        instrumenter.follow(runtime.methods()); // a reload while the classes were retransformed
+      }
+      AgentLog.info(startLine(runtime));
+    } catch (Throwable e) {
+      AgentLog.warning("failed to start, the host runs unlimited: " + e);
+    }
+  }
+
+  /**
+   * At JVM start no class the agent targets is loaded yet: the instrumentation is built on a
+   * daemon thread while the host starts, and a {@link DeferredTransformer} holds back any targeted
+   * class that loads before it is ready. Nothing needs retransforming.
+   */
+  private static void installInBackground(AgentRuntime runtime, Instrumentation instrumentation,
+      ClassLoader agentLoader, AtomicReference<Instrumenter> installed) {
+    Set<String> methods = new HashSet<>();
+    runtime.methods().forEach(target -> methods.add(target.className()));
+    DeferredTransformer deferred = new DeferredTransformer(SdkTypes.PACKAGES, methods);
+    instrumentation.addTransformer(deferred, false);
+    Thread builder = new Thread(() -> {
+      try {
+        Instrumenter instrumenter = new Instrumenter(instrumentation, agentLoader);
+        deferred.ready(instrumenter.build(runtime.methods()));
+        installed.set(instrumenter);
+        instrumenter.follow(runtime.methods()); // a reload while this was being built
+      } catch (Throwable e) {
+        deferred.failed(e);
+        AgentLog.warning("failed to instrument, the host runs unlimited: " + e);
+      }
+    }, "mcp-ratelimit-instrumentation");
+    builder.setDaemon(true);
+    try {
+      builder.start();
+    } catch (Throwable e) {
+      deferred.failed(e); // no targeted class may wait for a build that never runs
+      throw e;
+    }
+  }
+
+  private static String startLine(AgentRuntime runtime) {
+    String methods = runtime.methods().stream().map(MethodTarget::toString).collect(Collectors.joining(", "));
+    // What the modules limit depends on the libraries the host loads later: each says so when it applies.
+    String limited = "the tools/call of every MCP SDK server it fits as it loads (each named then)"
+        + (methods.isEmpty() ? "" : " and methods " + methods);
+    return "mcp-ratelimit-agent " + AgentVersion.current() + " started: " + runtime.describe()
+        + (runtime.limitsInForce() ? "; limiting " + limited
+            : "; NOTHING is limited until the configuration file is valid; then " + limited + " will be");
+  }
+}

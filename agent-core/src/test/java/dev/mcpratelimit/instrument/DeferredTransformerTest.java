@@ -1,0 +1,84 @@
+package dev.mcpratelimit.instrument;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.instrument.ClassFileTransformer;
+import java.security.ProtectionDomain;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class DeferredTransformerTest {
+
+  private static final byte[] WOVEN = {1, 2, 3};
+  private static final String TARGET = "io/modelcontextprotocol/server/McpAsyncServer";
+
+  /** Stands for Byte Buddy's transformer: weaves every class it is given. */
+  private static final ClassFileTransformer WEAVER = new ClassFileTransformer() {
+    @Override
+    public byte[] transform(ClassLoader loader, String name, Class<?> redefined, ProtectionDomain domain, byte[] bytes) {
+      return WOVEN;
+    }
+  };
+
+  private static byte[] load(DeferredTransformer deferred, String className) throws Exception {
+    return deferred.transform(null, className, null, null, new byte[0]);
+  }
+
+  @Test
+  void beforeItIsReadyAClassItDoesNotTargetLoadsAtOnceUntouched() throws Exception {
+    DeferredTransformer deferred = new DeferredTransformer(SdkTypes.PACKAGES, Set.of());
+    long start = System.nanoTime();
+    assertNull(load(deferred, "com/example/Other"));
+    assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(1));
+  }
+
+  @Test
+  void aTargetedClassWaitsForTheInstrumentationThenIsWoven() throws Exception {
+    DeferredTransformer deferred = new DeferredTransformer(SdkTypes.PACKAGES, Set.of());
+    CompletableFuture<byte[]> loading = CompletableFuture.supplyAsync(() -> {
+      try {
+        return load(deferred, TARGET);
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    Thread.sleep(100); // the load is waiting: nothing ready yet
+    assertTrue(!loading.isDone(), "a targeted class must not load before the instrumentation is ready");
+    deferred.ready(WEAVER);
+    assertArrayEquals(WOVEN, loading.get(5, TimeUnit.SECONDS));
+    assertArrayEquals(WOVEN, load(deferred, "com/example/Other"), "once ready, every class goes through it");
+  }
+
+  @Test
+  void pastTheDeadlineNoLoadWaitsAgainAndALateBuildIsNotUsed() throws Exception {
+    DeferredTransformer deferred = new DeferredTransformer(SdkTypes.PACKAGES, Set.of(),
+        TimeUnit.MILLISECONDS.toNanos(50));
+    assertNull(load(deferred, TARGET));
+    long start = System.nanoTime();
+    assertNull(load(deferred, "io/modelcontextprotocol/server/McpStatelessAsyncServer"));
+    assertTrue(System.nanoTime() - start < TimeUnit.MILLISECONDS.toNanos(40), "the deadline is shared, not per class");
+    deferred.ready(WEAVER);
+    assertNull(load(deferred, TARGET), "half-instrumented is worse than not at all: a late build stays unused");
+  }
+
+  @Test
+  void aConfiguredMethodsClassOutsideThePackagesIsATargetToo() throws Exception {
+    DeferredTransformer deferred = new DeferredTransformer(SdkTypes.PACKAGES, Set.of("com.example.Upstream"),
+        TimeUnit.MILLISECONDS.toNanos(50));
+    assertNull(load(deferred, "com/example/Other"));
+    long start = System.nanoTime();
+    assertNull(load(deferred, "com/example/Upstream"));
+    assertTrue(System.nanoTime() - start >= TimeUnit.MILLISECONDS.toNanos(40), "it waited for the instrumentation");
+  }
+
+  @Test
+  void aFailedBuildLetsEveryClassLoadUntouched() throws Exception {
+    DeferredTransformer deferred = new DeferredTransformer(SdkTypes.PACKAGES, Set.of());
+    deferred.failed(new IllegalStateException("no Byte Buddy today"));
+    assertNull(load(deferred, TARGET));
+  }
+}

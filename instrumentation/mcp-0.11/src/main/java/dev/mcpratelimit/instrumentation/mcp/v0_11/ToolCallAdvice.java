@@ -1,0 +1,46 @@
+package dev.mcpratelimit.instrumentation.mcp.v0_11;
+
+import dev.mcpratelimit.gate.Gate;
+import dev.mcpratelimit.mcp.Rejection;
+import dev.mcpratelimit.mcp.StatusTool;
+import dev.mcpratelimit.runtime.ToolCallVerdict;
+import io.modelcontextprotocol.spec.McpError;
+import io.modelcontextprotocol.spec.McpSchema;
+import java.util.List;
+import net.bytebuddy.asm.Advice;
+import net.bytebuddy.implementation.bytecode.assign.Assigner;
+import reactor.core.publisher.Mono;
+
+/**
+ * The {@code tools/call} dispatch advice of SDK 0.11 to 0.13 (see the 0.14 one); a result with
+ * structured content is built with the constructor these versions share.
+ */
+public final class ToolCallAdvice {
+
+  private ToolCallAdvice() {}
+
+  @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class, suppress = Throwable.class)
+  public static ToolCallVerdict.Instead enter(@Advice.Argument(1) Object params,
+      @Advice.FieldValue("tools") Iterable<?> tools) {
+    return Gate.beforeToolCall(params, tools);
+  }
+
+  @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+  public static void exit(
+      @Advice.Enter ToolCallVerdict.Instead instead,
+      @Advice.Return(readOnly = false, typing = Assigner.Typing.DYNAMIC) Object returned,
+      @Advice.Thrown(readOnly = false, typing = Assigner.Typing.DYNAMIC) Throwable thrown) {
+    Gate.afterToolCall();
+    StatusTool.Report report = Gate.statusReport(instead);
+    if (report != null) {
+      returned = Mono.just(new McpSchema.CallToolResult(List.of(new McpSchema.TextContent(report.text())), false,
+          report.structured()));
+      return;
+    }
+    Rejection rejection = Gate.rejection(instead, thrown);
+    if (rejection != null) {
+      returned = Mono.error(McpError.builder(rejection.code()).message(rejection.message()).data(rejection.data()).build());
+      thrown = null;
+    }
+  }
+}
