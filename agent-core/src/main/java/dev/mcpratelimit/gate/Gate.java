@@ -62,6 +62,11 @@ public final class Gate {
     return joined.toString();
   }
 
+  /** The status a rejection gave the current HTTP request's response, or 0 if none did. */
+  public static int rejectionStatus() {
+    return CallContext.statusOr(0);
+  }
+
   public static void httpRequestEnded() {
     CallContext.httpEnded();
   }
