@@ -1,6 +1,7 @@
 package dev.mcpratelimit.instrument;
 
 import dev.mcpratelimit.runtime.AgentLog;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +14,7 @@ import net.bytebuddy.matcher.ElementMatcher;
  * and the loader has every symbol its advice uses. Decided once per loader (the loader's classes
  * do not change) and remembered weakly, so a web app's loader can still be collected.
  */
-final class ModuleFit implements ElementMatcher<ClassLoader> {
+public final class ModuleFit implements ElementMatcher<ClassLoader> {
 
   private final InstrumentationModule module;
   private final AdviceReferences references;
@@ -23,6 +24,15 @@ final class ModuleFit implements ElementMatcher<ClassLoader> {
   ModuleFit(InstrumentationModule module, AdviceReferences references) {
     this.module = module;
     this.references = references;
+  }
+
+  /** @param agentLoader where the module's advice classes are read from */
+  public static ModuleFit of(InstrumentationModule module, ClassLoader agentLoader) throws IOException {
+    List<String> advice = new ArrayList<>();
+    for (InstrumentationPoint point : module.points()) {
+      point.advice.forEach(advised -> advice.add(advised.advice()));
+    }
+    return new ModuleFit(module, AdviceReferences.of(advice, agentLoader));
   }
 
   InstrumentationModule module() {
@@ -35,7 +45,7 @@ final class ModuleFit implements ElementMatcher<ClassLoader> {
   }
 
   /** Why the module does not fit {@code loader}, or {@code null} if it does. */
-  synchronized String misfit(ClassLoader loader) {
+  public synchronized String misfit(ClassLoader loader) {
     if (misfits.containsKey(loader)) {
       return misfits.get(loader);
     }

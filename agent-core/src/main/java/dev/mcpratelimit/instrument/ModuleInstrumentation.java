@@ -29,7 +29,7 @@ final class ModuleInstrumentation {
       List<InstrumentationPoint> points = module.points();
       ModuleFit fit;
       try {
-        fit = new ModuleFit(module, AdviceReferences.of(adviceClasses(points), agentLoader));
+        fit = ModuleFit.of(module, agentLoader);
       } catch (Exception e) {
         AgentLog.warning("module " + module.name() + " is broken and not used: " + e);
         continue;
@@ -88,14 +88,6 @@ final class ModuleInstrumentation {
       other.fits.stream().filter(fit -> !fits.contains(fit)).forEach(fits::add);
       lost.addAll(other.lost);
     }
-  }
-
-  private static List<String> adviceClasses(List<InstrumentationPoint> points) {
-    List<String> names = new ArrayList<>();
-    for (InstrumentationPoint point : points) {
-      point.advice.forEach(advised -> names.add(advised.advice()));
-    }
-    return names;
   }
 
   /** The point's advice, then its other transformations. */

@@ -57,6 +57,8 @@ class LiveReloadIT {
     try (ForkedServer server = ForkedServer.sampleServer().agent(config).start();
          McpSyncClient client = McpClients.http(server, "key-rita")) {
       server.assertAgentStarted("enforce");
+      // The bucket refills from the first call on: the wait for the reload counts towards Retry-After.
+      long start = System.nanoTime();
       assertAllowed(client, "get_track", TRACK, "before the edit"); // 2 of 3 left
 
       int seen = server.stderr().size();
@@ -72,7 +74,6 @@ class LiveReloadIT {
       server.awaitStderr(seen, line -> line.equals("[mcp-ratelimit] WARNING " + config
           + ": invalid; the last good configuration stays in force"), RELOAD_TIMEOUT);
 
-      long start = System.nanoTime();
       assertAllowedTimes(2, client, "get_track", TRACK);
       RateLimited rejected = assertRateLimited(client, "get_track", TRACK, "third after the broken edit");
       // Still 3/h with burst 3: 1200 s to the next token.

@@ -1,0 +1,46 @@
+package dev.mcpratelimit.instrument;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.ClassFileLocator;
+import net.bytebuddy.pool.TypePool;
+
+/**
+ * What every instrumentation module's own test checks against the library version it is compiled
+ * against (on its test class path): the module fits it, and each point's shape is there exactly
+ * once (at most once if optional) in each of its classes that version has.
+ */
+public final class ModuleConformance {
+
+  private ModuleConformance() {}
+
+  /** @return the classes checked, for the test to assert it saw the ones it expects */
+  public static List<String> assertFitsItsOwnVersion(InstrumentationModule module) throws Exception {
+    ClassLoader loader = module.getClass().getClassLoader();
+    assertNull(ModuleFit.of(module, loader).misfit(loader), module.name() + " must fit the version it is compiled against");
+    TypePool pool = TypePool.Default.of(ClassFileLocator.ForClassLoader.of(loader));
+    List<String> checked = new ArrayList<>();
+    for (InstrumentationPoint point : module.points()) {
+      for (String type : point.types) {
+        TypePool.Resolution resolution = pool.describe(type);
+        if (!resolution.isResolved()) {
+          continue; // a class this version does not have: the point waits for versions that do
+        }
+        TypeDescription description = resolution.resolve();
+        int found = description.getDeclaredMethods().filter(point.shape).size();
+        if (point.optional) {
+          assertTrue(found <= 1, type + ": " + found + " methods shaped like " + point.expected);
+        } else {
+          assertEquals(1, found, type + ": methods shaped like " + point.expected);
+        }
+        checked.add(type);
+      }
+    }
+    return checked;
+  }
+}
