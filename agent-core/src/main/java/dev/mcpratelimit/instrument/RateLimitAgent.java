@@ -94,7 +94,7 @@ public final class RateLimitAgent {
   private static String startLine(AgentRuntime runtime) {
     String methods = runtime.methods().stream().map(MethodTarget::toString).collect(Collectors.joining(", "));
     // What the modules limit depends on the libraries the host loads later: each says so when it applies.
-    String limited = "the tools/call of every MCP SDK server it fits as it loads (each named then)"
+    String limited = "the MCP tool calls of every server library it fits (each is named when it loads)"
         + (methods.isEmpty() ? "" : " and methods " + methods);
     return "mcp-ratelimit-agent " + AgentVersion.current() + " started: " + runtime.describe()
         + (runtime.limitsInForce() ? "; limiting " + limited
