@@ -5,7 +5,6 @@ import dev.mcpratelimit.mcp.Rejection;
 import dev.mcpratelimit.mcp.StatusTool;
 import dev.mcpratelimit.runtime.AgentRuntime;
 import dev.mcpratelimit.runtime.CallContext;
-import dev.mcpratelimit.runtime.HttpOrigin;
 import dev.mcpratelimit.runtime.RateLimitExceededException;
 import dev.mcpratelimit.runtime.ToolCallVerdict;
 import dev.mcpratelimit.runtime.ToolCallVerdict.Proceed;
@@ -15,6 +14,7 @@ import java.util.Enumeration;
 import java.util.Map;
 import java.util.StringJoiner;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
  * What the advice calls: static entry points that take and return JDK or agent types only (the
@@ -71,6 +71,47 @@ public final class Gate {
     CallContext.httpEnded();
   }
 
+  // ---- reactive HTTP transports (Spring WebFlux) ----
+
+  /**
+   * Wraps the function a reactive transport's handler maps the request body with, so that the
+   * HTTP request the handler serves (bound on entry with {@link #httpRequestStarted}) is bound
+   * again while the body is parsed, later and perhaps on another thread. Nothing waits: the
+   * function runs when and where it would have, with the request bound around it.
+   */
+  public static Function<Object, Object> bindingHttp(Function<Object, Object> mapper) {
+    CallContext.Http http = CallContext.http();
+    if (http == null || mapper == null) {
+      return mapper;
+    }
+    return body -> {
+      CallContext.Http before = CallContext.bindHttp(http);
+      try {
+        return mapper.apply(body);
+      } finally {
+        CallContext.bindHttp(before);
+      }
+    };
+  }
+
+  /**
+   * A {@code tools/call} was parsed: if an HTTP request is bound, its dispatch will find that
+   * request by these params, wherever it runs.
+   */
+  public static void toolCallParsed(Object params) {
+    try {
+      // Only a reactive transport needs the tie; a servlet request is on the dispatch's thread anyway.
+      if (ReactiveResponses.handles(CallContext.httpResponse())) {
+        CallContext.parsed(params);
+      }
+    } catch (Throwable e) {
+      AgentRuntime runtime = AgentRuntime.current();
+      if (runtime != null) {
+        runtime.errors().record("HTTP request", e);
+      }
+    }
+  }
+
   /**
    * Stands in for the stateless transport's own {@code response.setStatus(status)}, which runs
    * after the dispatch and would overwrite a rejection's status.
@@ -102,11 +143,12 @@ public final class Gate {
       return null;
     }
     try {
-      HttpOrigin http = CallContext.httpOrigin();
+      CallContext.Http http = CallContext.httpFor(params);
       String name = toolName(params);
-      ToolCallVerdict verdict = runtime.toolCalls().check(name, name != null && serverHas(tools, name, runtime), http);
+      ToolCallVerdict verdict = runtime.toolCalls().check(name, name != null && serverHas(tools, name, runtime),
+          http == null ? null : http.origin());
       if (http != null) {
-        respond(CallContext.httpResponse(), verdict, runtime);
+        respond(http.response(), verdict, runtime);
       }
       if (verdict instanceof Proceed proceed) {
         if (proceed.caller() != null) {
@@ -159,6 +201,13 @@ public final class Gate {
   /** Headers and status on the response; a failure there never changes the verdict itself. */
   private static void respond(Object response, ToolCallVerdict verdict, AgentRuntime runtime) {
     try {
+      if (ReactiveResponses.handles(response)) {
+        verdict.headers().writeTo((name, value) -> ReactiveResponses.addHeader(response, name, value));
+        if (verdict instanceof Reject reject && reject.httpStatus() != 200) {
+          ReactiveResponses.setStatus(response, reject.httpStatus());
+        }
+        return;
+      }
       verdict.headers().writeTo((name, value) -> ServletResponses.addHeader(response, name, value));
       if (verdict instanceof Reject reject && reject.httpStatus() != 200) {
         CallContext.respondedWith(reject.httpStatus());

@@ -16,42 +16,75 @@ import java.util.logging.StreamHandler;
 public final class AgentLog {
 
   public static final String NAME = "mcp.ratelimit";
+  private static final boolean OWN = !"jul".equals(System.getProperty("mcp.ratelimit.log"));
+  private static final Handler STDERR = stderrHandler();
   private static final Logger LOGGER = configure(Logger.getLogger(NAME));
 
   private AgentLog() {}
 
   private static Logger configure(Logger logger) {
-    if (!"jul".equals(System.getProperty("mcp.ratelimit.log"))) {
+    if (OWN) {
       logger.setUseParentHandlers(false);
-      Handler stderr = new StreamHandler(System.err, new OneLine()) {
-        @Override
-        public synchronized void publish(LogRecord record) {
-          super.publish(record);
-          flush();
-        }
-
-        /** The log manager closes handlers at exit; closing would close the host's System.err too. */
-        @Override
-        public synchronized void close() {
-          flush();
-        }
-      };
-      stderr.setLevel(Level.ALL);
-      logger.addHandler(stderr);
+      if (logger.getLevel() == null) {
+        logger.setLevel(Level.INFO); // an operator's own level (JUL configuration) stays
+      }
+      if (!hasOwnHandler(logger)) {
+        logger.addHandler(STDERR);
+      }
     }
     return logger;
   }
 
+  /**
+   * Writing to stderr, the agent's log is its own: a host's logging setup (Spring Boot's
+   * {@code logging.level.root=WARN} reaches JUL's root logger, a {@code LogManager.reset()} drops
+   * every level and handler) must not silence it, so level and handler are checked at each line.
+   * A level set for {@value #NAME} itself is the operator's and is kept.
+   */
+  private static Logger logger() {
+    if (OWN && (LOGGER.getLevel() == null || !hasOwnHandler(LOGGER))) {
+      configure(LOGGER);
+    }
+    return LOGGER;
+  }
+
+  private static boolean hasOwnHandler(Logger logger) {
+    for (Handler handler : logger.getHandlers()) {
+      if (handler == STDERR) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   public static void info(String message) {
-    LOGGER.info(message);
+    logger().info(message);
   }
 
   public static void warning(String message) {
-    LOGGER.warning(message);
+    logger().warning(message);
   }
 
   public static void fine(String message) {
-    LOGGER.fine(message);
+    logger().fine(message);
+  }
+
+  private static Handler stderrHandler() {
+    Handler stderr = new StreamHandler(System.err, new OneLine()) {
+      @Override
+      public synchronized void publish(LogRecord record) {
+        super.publish(record);
+        flush();
+      }
+
+      /** The log manager closes handlers at exit; closing would close the host's System.err too. */
+      @Override
+      public synchronized void close() {
+        flush();
+      }
+    };
+    stderr.setLevel(Level.ALL);
+    return stderr;
   }
 
   private static final class OneLine extends Formatter {

@@ -13,6 +13,13 @@ import dev.mcpratelimit.identity.ResolvedCaller;
  * binding is by identity (two identical calls from different callers are equal records) and weak,
  * so a call that never runs leaves nothing behind.
  *
+ * <p>On reactive transports (Spring WebFlux on Netty) the dispatch runs later than the request's
+ * handler, often on another stage or thread. There the transport binds the request to the thread
+ * only while it parses the request's body ({@link #bindHttp}), and the parsed request's params are
+ * tied to it ({@link #parsed}): the dispatch, which receives those very params, finds its HTTP
+ * request by them ({@link #httpFor}), on whatever thread it runs. The tie is by identity, weak and
+ * taken once.
+ *
  * <p>Each thread has one mutable slot whose fields are cleared, never removed: setting and
  * removing thread-locals on every request would allocate an entry each time.
  */
@@ -43,12 +50,61 @@ public final class CallContext {
     }
   }
 
+  /** An HTTP request as a value, to carry it where the thread that received it is not. */
+  public record Http(HttpOrigin origin, Object response) {}
+
   private static final ThreadLocal<Slot> SLOT = ThreadLocal.withInitial(Slot::new);
   // Maintenance on the calling thread: the default executor wakes a common-pool thread per write.
   private static final Cache<Object, ResolvedCaller> BY_REQUEST =
       Caffeine.newBuilder().weakKeys().executor(Runnable::run).build();
 
+  private static final Cache<Object, Http> BY_PARAMS =
+      Caffeine.newBuilder().weakKeys().executor(Runnable::run).build();
+
   private CallContext() {}
+
+  /** The HTTP request this thread serves, as a value, or {@code null}. */
+  public static Http http() {
+    Slot slot = SLOT.get();
+    return slot.http() ? new Http(new HttpOrigin(slot.credential, slot.peer, slot.forwardedFor), slot.response) : null;
+  }
+
+  /**
+   * Makes {@code http} (or none) the request this thread serves, and returns the one it served
+   * before, to be restored with the same method when the bound work ends.
+   */
+  public static Http bindHttp(Http http) {
+    Http before = http();
+    Slot slot = SLOT.get();
+    if (http == null) {
+      slot.serve(null, null, null, null);
+    } else {
+      slot.serve(http.origin().credential(), http.origin().peer(), http.origin().forwardedFor(), http.response());
+    }
+    return before;
+  }
+
+  /** A request's params were parsed on this thread: if it serves an HTTP request, they belong to it. */
+  public static void parsed(Object params) {
+    if (params != null && SLOT.get().http()) {
+      BY_PARAMS.put(params, http());
+    }
+  }
+
+  /**
+   * The HTTP request a dispatch of {@code params} serves: the one this thread serves, else the one
+   * the params were parsed for (taken: asked once), else {@code null}.
+   */
+  public static Http httpFor(Object params) {
+    Http here = http();
+    if (here != null) {
+      if (params != null) {
+        BY_PARAMS.invalidate(params);
+      }
+      return here;
+    }
+    return params == null ? null : BY_PARAMS.asMap().remove(params);
+  }
 
   public static void httpStarted(String credential, String peer, String forwardedFor, Object response) {
     SLOT.get().serve(credential, peer, forwardedFor, response);

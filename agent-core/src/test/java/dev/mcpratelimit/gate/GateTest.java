@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 import dev.mcpratelimit.mcp.Rejection;
+import dev.mcpratelimit.runtime.CallContext;
+import dev.mcpratelimit.runtime.HttpOrigin;
 import dev.mcpratelimit.runtime.RateLimitExceededException;
 import java.util.Collections;
 import java.util.List;
@@ -58,4 +60,22 @@ class GateTest {
     assertNull(Gate.beforeToolCall(Map.of("name", "get_track"), List.of()));
     Gate.beforeLimitedMethod(String.class, "length");
   }
+
+  @Test
+  void aBodyMapperRunsWithTheHandlersRequestBoundAndLeavesNothingBehind() throws Exception {
+    assertSame(NO_HTTP_MAPPER, Gate.bindingHttp(NO_HTTP_MAPPER), "no request bound: the mapper itself");
+    Gate.httpRequestStarted("alice-key", "10.0.0.1", null, "alice's response");
+    java.util.function.Function<Object, Object> bound;
+    try {
+      bound = Gate.bindingHttp(body -> CallContext.http());
+    } finally {
+      Gate.httpRequestEnded();
+    }
+    Object seen = java.util.concurrent.CompletableFuture.supplyAsync(() -> bound.apply("{}")).get();
+    assertEquals(new CallContext.Http(new HttpOrigin("alice-key", "10.0.0.1", null), "alice's response"), seen);
+    assertEquals(seen, bound.apply("{}"));
+    assertNull(CallContext.http(), "unbound after the mapper");
+  }
+
+  private static final java.util.function.Function<Object, Object> NO_HTTP_MAPPER = body -> body;
 }
