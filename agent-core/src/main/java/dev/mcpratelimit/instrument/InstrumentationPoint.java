@@ -14,8 +14,8 @@ import net.bytebuddy.matcher.ElementMatcher;
  */
 public final class InstrumentationPoint {
 
-  /** Advice class {@code advice} on the methods {@code methods} match. */
-  record Advised(ElementMatcher<? super MethodDescription> methods, String advice) {}
+  /** On the methods {@code methods} match, the enter advice of one class and the exit advice of another (or the same). */
+  record Advised(ElementMatcher<? super MethodDescription> methods, String enter, String exit) {}
 
   final List<String> types;
   String expected;
@@ -64,7 +64,12 @@ public final class InstrumentationPoint {
   }
 
   public InstrumentationPoint advise(ElementMatcher<? super MethodDescription> methods, Class<?> adviceClass) {
-    advice.add(new Advised(methods, adviceClass.getName()));
+    return advise(methods, adviceClass, adviceClass);
+  }
+
+  /** The enter advice of {@code enter} and the exit advice of {@code exit}, so that two points can share one half. */
+  public InstrumentationPoint advise(ElementMatcher<? super MethodDescription> methods, Class<?> enter, Class<?> exit) {
+    advice.add(new Advised(methods, enter.getName(), exit.getName()));
     return this;
   }
 

@@ -30,7 +30,10 @@ public final class ModuleFit implements ElementMatcher<ClassLoader> {
   public static ModuleFit of(InstrumentationModule module, ClassLoader agentLoader) throws IOException {
     List<String> advice = new ArrayList<>();
     for (InstrumentationPoint point : module.points()) {
-      point.advice.forEach(advised -> advice.add(advised.advice()));
+      point.advice.forEach(advised -> {
+        advice.add(advised.enter());
+        advice.add(advised.exit());
+      });
     }
     return new ModuleFit(module, AdviceReferences.of(advice, agentLoader));
   }

@@ -91,10 +91,11 @@ final class ModuleInstrumentation {
   }
 
   /** The point's advice, then its other transformations. */
-  private static AgentBuilder.Transformer transformer(InstrumentationPoint point, ClassLoader agentLoader) {
+  static AgentBuilder.Transformer transformer(InstrumentationPoint point, ClassLoader agentLoader) {
     AgentBuilder.Transformer.ForAdvice advice = new AgentBuilder.Transformer.ForAdvice().include(agentLoader);
     for (InstrumentationPoint.Advised advised : point.advice) {
-      advice = advice.advice(advised.methods(), advised.advice());
+      advice = advised.enter().equals(advised.exit()) ? advice.advice(advised.methods(), advised.enter())
+          : advice.advice(advised.methods(), advised.enter(), advised.exit());
     }
     List<AgentBuilder.Transformer> all = new ArrayList<>();
     all.add(advice);

@@ -6,14 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
+import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.DynamicType;
 import net.bytebuddy.dynamic.ClassFileLocator;
 import net.bytebuddy.pool.TypePool;
 
 /**
  * What every instrumentation module's own test checks against the library version it is compiled
- * against (on its test class path): the module fits it, and each point's shape is there exactly
- * once (at most once if optional) in each of its classes that version has.
+ * against (on its test class path): the module fits it, each point's shape is there exactly once
+ * (at most once if optional) in each of its classes that version has, and its advice weaves into
+ * them (every {@code @Advice} binding resolves) into a class that still verifies.
  */
 public final class ModuleConformance {
 
@@ -23,7 +26,8 @@ public final class ModuleConformance {
   public static List<String> assertFitsItsOwnVersion(InstrumentationModule module) throws Exception {
     ClassLoader loader = module.getClass().getClassLoader();
     assertNull(ModuleFit.of(module, loader).misfit(loader), module.name() + " must fit the version it is compiled against");
-    TypePool pool = TypePool.Default.of(ClassFileLocator.ForClassLoader.of(loader));
+    ClassFileLocator locator = ClassFileLocator.ForClassLoader.of(loader);
+    TypePool pool = TypePool.Default.of(locator);
     List<String> checked = new ArrayList<>();
     for (InstrumentationPoint point : module.points()) {
       for (String type : point.types) {
@@ -37,6 +41,12 @@ public final class ModuleConformance {
           assertTrue(found <= 1, type + ": " + found + " methods shaped like " + point.expected);
         } else {
           assertEquals(1, found, type + ": methods shaped like " + point.expected);
+        }
+        if (found == 1) {
+          DynamicType.Builder<?> builder = new ByteBuddy().redefine(description, locator);
+          byte[] woven = ModuleInstrumentation.transformer(point, loader).transform(builder, description, loader, null, null)
+              .make().getBytes();
+          assertTrue(woven.length > 0, type);
         }
         checked.add(type);
       }

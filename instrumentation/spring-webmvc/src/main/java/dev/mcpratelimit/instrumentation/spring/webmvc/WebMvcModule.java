@@ -51,11 +51,11 @@ public final class WebMvcModule implements InstrumentationModule {
       points.add(InstrumentationPoint.on(transports + "WebMvcSseServerTransportProvider")
           .expecting("ServerResponse handleMessage(ServerRequest)", message).losing(NO_IDENTITY)
           .announcing("caller identity, headers and status on the Spring WebMVC SSE transport")
-          .advise(message, WebMvcHandlerAdvice.class));
+          .advise(message, WebMvcRequestAdvice.class, WebMvcStatusAdvice.class));
       points.add(InstrumentationPoint.on(transports + "WebMvcStatelessServerTransport")
           .expecting("ServerResponse handlePost(ServerRequest)", post).losing(NO_IDENTITY)
           .announcing("caller identity, headers and status on the Spring WebMVC stateless transport")
-          .advise(post, WebMvcHandlerAdvice.class));
+          .advise(post, WebMvcRequestAdvice.class, WebMvcStatusAdvice.class));
       points.add(InstrumentationPoint.on(transports + "WebMvcStreamableServerTransportProvider")
           .expecting("void lambda$handlePost$N(String, session, JSONRPCRequest, context, SseBuilder)", stream)
           .losing(NO_IDENTITY)

@@ -7,9 +7,9 @@ import org.springframework.web.context.request.RequestContextHolder;
 import org.springframework.web.context.request.ServletRequestAttributes;
 
 /**
- * Inlined where a Spring WebMVC transport dispatches a request on the request thread (the
- * streamable transport's SSE body, written after its handler returned): tells the gate who sent
- * the request and where its response goes, from the servlet request Spring's DispatcherServlet
+ * Inlined where a Spring WebMVC transport dispatches a request on the request thread (its SSE
+ * and stateless handlers, the streamable transport's SSE body written after its handler returned):
+ * tells the gate who sent the request and where its response goes, from the servlet request Spring's DispatcherServlet
  * keeps for the thread. The response is not committed yet, so headers and a 429 still go out.
  */
 public final class WebMvcRequestAdvice {
