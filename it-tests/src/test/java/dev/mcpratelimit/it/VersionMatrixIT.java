@@ -159,6 +159,7 @@ class VersionMatrixIT {
     boolean withAgent = !"false".equals(System.getProperty("matrix.agent"));
     String only = System.getProperty("matrix.only", "");
     int threads = Integer.getInteger("matrix.threads", 2);
+    int repeat = Integer.getInteger("matrix.repeat", 1);
     Path config = ConfigFile.write(dir, "ratelimit.properties", CONFIG);
     List<Row> rows = rows().stream().filter(row -> row.name().contains(only)).toList();
     List<Jvm> jvms = jvms();
@@ -166,9 +167,11 @@ class VersionMatrixIT {
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     List<Future<Outcome>> futures = new ArrayList<>();
     try {
-      for (Jvm jvm : jvms) {
-        for (Row row : rows) {
-          futures.add(pool.submit(() -> run(row, jvm, servers.resolve(row.jar()), withAgent ? config : null)));
+      for (int i = 0; i < repeat; i++) {
+        for (Jvm jvm : jvms) {
+          for (Row row : rows) {
+            futures.add(pool.submit(() -> run(row, jvm, servers.resolve(row.jar()), withAgent ? config : null)));
+          }
         }
       }
       List<Outcome> outcomes = new ArrayList<>();
@@ -191,7 +194,7 @@ class VersionMatrixIT {
               .map(problem -> "[java " + outcome.jvm().version() + "] " + outcome.row().name() + ": " + problem))
           .toList();
       List<String> documented = CompatibilityTable.fromReadme(readme);
-      boolean compare = withAgent && only.isEmpty();
+      boolean compare = withAgent && only.isEmpty() && repeat == 1;
       assertAll(
           () -> assertTrue(broken.isEmpty(), () -> "the agent broke a host (a call the configuration admits did not"
               + " succeed, or the server did not work):\n" + String.join("\n", broken)),
@@ -237,8 +240,10 @@ class VersionMatrixIT {
 
   /**
    * One row on one JVM: fork the server (with the agent, unless {@code config} is null) and run the
-   * scenario. A run in which the server's own stdio transport dropped an answer (see
-   * {@link StdioRpcClient}) is run again in a fresh JVM, at most twice, and says so in its notes.
+   * scenario. A run that met a bug of the server's own is run again in a fresh JVM, at most twice,
+   * and says so in its notes: the stdio transport dropped an answer (see {@link StdioRpcClient}), or
+   * the answer to {@code initialize} never came on an SSE stream (seen once in about 200 runs, on
+   * Spring AI 1.1.3 WebMVC, not reproduced since; the agent does not touch {@code initialize}).
    */
   private static Outcome run(Row row, Jvm jvm, Path jar, Path config) {
     long started = System.nanoTime();
@@ -246,8 +251,8 @@ class VersionMatrixIT {
     while (true) {
       Scenario scenario = new Scenario(row);
       Measured measured = attempt(scenario, row, jvm, jar, config);
-      if (scenario.dropped && retries.size() < 2) {
-        retries.add("run again: the SDK's stdio transport dropped an answer (\"" + StdioRpcClient.DROPPED + "\")");
+      if (scenario.serverBug != null && retries.size() < 2) {
+        retries.add("run again: " + scenario.serverBug);
         continue;
       }
       List<String> notes = new ArrayList<>(retries);
@@ -313,8 +318,8 @@ class VersionMatrixIT {
     private final Row row;
     final List<String> problems = new ArrayList<>();
     final List<String> notes = new ArrayList<>();
-    /** Whether the server's stdio transport dropped an answer: its own bug, not the agent's. */
-    boolean dropped;
+    /** A bug of the server's own this run met (then it is run again), or {@code null}. */
+    String serverBug;
 
     Scenario(Row row) {
       this.row = row;
@@ -385,7 +390,9 @@ class VersionMatrixIT {
           }
         }
         toolNames(alice.request("tools/list", Map.of()), "tools/list after the rejection");
-        dropped = alice.droppedByServer();
+        if (alice.droppedByServer()) {
+          serverBug = "the SDK's stdio transport dropped an answer (\"" + StdioRpcClient.DROPPED + "\")";
+        }
         return new Measured(limited, cost, statusListed, statusCorrect, perCaller, headers, rejected429);
       }
     }
@@ -400,6 +407,11 @@ class VersionMatrixIT {
             McpClients.API_KEY_HEADER, apiKey));
       };
       if (session.initialized() == null || session.initialized().result() == null) {
+        if (row.transport() == Transport.SSE && session.initialized().message() == null) {
+          serverBug = "the answer to initialize never came on the SSE stream";
+          session.close();
+          throw new IllegalStateException(serverBug);
+        }
         problem("initialize failed: " + (session.initialized() == null ? "no answer" : session.initialized().describe()));
       }
       return session;
