@@ -7,6 +7,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -78,6 +79,13 @@ public final class ForkedServer implements AutoCloseable {
     return new Builder(List.of("-cp", System.getProperty("java.class.path"), main.getName(), "--port", "0"));
   }
 
+  /** An executable jar ({@code java -jar jar args...}), e.g. one of the version matrix's servers. */
+  public static Builder executableJar(Path jar, String... args) {
+    List<String> programArgs = new ArrayList<>(List.of("-jar", jar.toString()));
+    programArgs.addAll(List.of(args));
+    return new Builder(programArgs);
+  }
+
   /** The JVM options every forked server gets: small and quick to start. */
   public static List<String> smallJvmOptions() {
     return List.of("-Xmx128m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto");
@@ -104,6 +112,7 @@ public final class ForkedServer implements AutoCloseable {
   public static final class Builder {
     private final List<String> programArgs;
     private final List<String> jvmOptions = new ArrayList<>(smallJvmOptions());
+    private String javaBinary = javaBinary();
 
     private Builder(List<String> programArgs) {
       this.programArgs = programArgs;
@@ -119,15 +128,16 @@ public final class ForkedServer implements AutoCloseable {
       return this;
     }
 
+    /** Runs the JVM with this {@code java} instead of the test JVM's own (e.g. another Java version). */
+    public Builder java(Path javaBinary) {
+      this.javaBinary = javaBinary.toString();
+      return this;
+    }
+
     /** Starts the JVM and waits (at most {@link #START_TIMEOUT}) for its listening line. */
     public ForkedServer start() throws IOException, InterruptedException {
-      List<String> command = new ArrayList<>();
-      command.add(javaBinary());
-      command.addAll(jvmOptions);
-      command.addAll(programArgs);
-      Process process = new ProcessBuilder(command).start();
-      LIVE.add(process);
-      process.onExit().thenRun(() -> LIVE.remove(process));
+      List<String> command = command();
+      Process process = launch(command);
       process.getOutputStream().close();
 
       List<String> stderr = new CopyOnWriteArrayList<>();
@@ -150,6 +160,39 @@ public final class ForkedServer implements AutoCloseable {
         throw new IllegalStateException("server did not report listening within " + START_TIMEOUT.toSeconds() + " s ("
             + e + "); command: " + String.join(" ", command) + "\nstderr:\n" + String.join("\n", stderr), e);
       }
+    }
+
+    /**
+     * Starts the JVM as a stdio server, without waiting for anything: its stdin stays open
+     * ({@link #stdin()}), each stdout line is kept ({@link #awaitStdout}). It has no URL.
+     */
+    public ForkedServer startStdio() throws IOException {
+      Process process = launch(command());
+      List<String> stderr = new CopyOnWriteArrayList<>();
+      List<String> stdout = new CopyOnWriteArrayList<>();
+      drain(process.getErrorStream(), "stderr", stderr::add, () -> { });
+      drain(process.getInputStream(), "stdout", line -> {
+        synchronized (stdout) {
+          stdout.add(line);
+          stdout.notifyAll();
+        }
+      }, () -> { });
+      return new ForkedServer(process, stderr, stdout, null, -1);
+    }
+
+    private List<String> command() {
+      List<String> command = new ArrayList<>();
+      command.add(javaBinary);
+      command.addAll(jvmOptions);
+      command.addAll(programArgs);
+      return command;
+    }
+
+    private static Process launch(List<String> command) throws IOException {
+      Process process = new ProcessBuilder(command).start();
+      LIVE.add(process);
+      process.onExit().thenRun(() -> LIVE.remove(process));
+      return process;
     }
   }
 
@@ -189,6 +232,40 @@ public final class ForkedServer implements AutoCloseable {
       }
       Thread.sleep(25);
     }
+  }
+
+  /**
+   * Waits for a stdout line matching {@code wanted} that is not among the first {@code skip} lines
+   * (a server started by {@link Builder#startStdio()}); {@code null} when none came within
+   * {@code timeout} or the process ended first.
+   */
+  public String awaitStdout(int skip, Predicate<String> wanted, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (stdout) {
+      int next = skip;
+      while (true) {
+        for (; next < stdout.size(); next++) {
+          if (wanted.test(stdout.get(next))) {
+            return stdout.get(next);
+          }
+        }
+        long left = deadline - System.nanoTime();
+        if (left <= 0 || !process.isAlive()) {
+          return null;
+        }
+        stdout.wait(Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(left), 100)));
+      }
+    }
+  }
+
+  /** The number of stdout lines so far. */
+  public int stdoutLines() {
+    return stdout.size();
+  }
+
+  /** The server's stdin (open only for a server started by {@link Builder#startStdio()}). */
+  public OutputStream stdin() {
+    return process.getOutputStream();
   }
 
   /**

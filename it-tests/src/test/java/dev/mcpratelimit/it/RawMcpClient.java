@@ -7,12 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.json.TypeRef;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -20,6 +24,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -30,8 +39,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * a stateless server sends none) and sends {@code notifications/initialized}. Every request carries
  * the client's own headers (e.g. {@code X-API-Key}) and any per-request extra headers. Responses are
  * read whole; the JSON-RPC message is parsed from a JSON body or from the SSE {@code data:} lines.
+ * {@link #open} does the same for any protocol version without asserting, and {@link #openSse}
+ * speaks the legacy HTTP+SSE transport (answers on a GET stream).
  */
-public final class RawMcpClient {
+public final class RawMcpClient implements AutoCloseable {
 
   public static final String PROTOCOL_VERSION = "2025-06-18";
   private static final Duration TIMEOUT = Duration.ofSeconds(20);
@@ -43,13 +54,16 @@ public final class RawMcpClient {
 
   private final URI uri;
   private final List<Map.Entry<String, String>> headers;
+  private final SseStream sse;
   private String sessionId;
+  private String protocolVersion;
   private Response initializeResponse;
   private Response initializedResponse;
 
-  private RawMcpClient(URI uri, List<Map.Entry<String, String>> headers) {
+  private RawMcpClient(URI uri, List<Map.Entry<String, String>> headers, SseStream sse) {
     this.uri = uri;
     this.headers = headers;
+    this.sse = sse;
   }
 
   /**
@@ -58,6 +72,41 @@ public final class RawMcpClient {
    * as two header lines, in order) with every request.
    */
   public static RawMcpClient connect(ForkedServer server, String... headers) {
+    RawMcpClient client = new RawMcpClient(URI.create(server.url()), headerList(headers), null);
+    client.initialize(PROTOCOL_VERSION);
+    assertEquals(200, client.initializeResponse.status(), () -> "initialize: " + client.initializeResponse);
+    assertNotNull(client.initializeResponse.result(), () -> "initialize: " + client.initializeResponse);
+    assertEquals(202, client.initializedResponse.status(), () -> "notifications/initialized: " + client.initializedResponse);
+    return client;
+  }
+
+  /**
+   * A client of the Streamable HTTP or stateless endpoint {@code endpoint} that sent {@code initialize}
+   * asking for {@code protocolVersion} and then {@code notifications/initialized}. Unlike
+   * {@link #connect} it asserts nothing: see {@link #initializeResponse()} and {@link #protocolVersion()}.
+   */
+  public static RawMcpClient open(URI endpoint, String protocolVersion, String... headers) {
+    RawMcpClient client = new RawMcpClient(endpoint, headerList(headers), null);
+    client.initialize(protocolVersion);
+    return client;
+  }
+
+  /**
+   * A client of the legacy HTTP+SSE transport (protocol 2024-11-05): it opens the SSE stream with a
+   * GET of {@code sseEndpoint}, POSTs every message to the URL the stream's {@code endpoint} event
+   * announces and takes each answer from the stream (a {@link Response} then has the POST's status and
+   * headers, and the stream's message). Then it initializes as {@link #open} does. Close it to end the
+   * stream.
+   */
+  public static RawMcpClient openSse(URI sseEndpoint, String protocolVersion, String... headers) {
+    List<Map.Entry<String, String>> list = headerList(headers);
+    SseStream sse = SseStream.open(sseEndpoint, list);
+    RawMcpClient client = new RawMcpClient(sse.messageEndpoint(), list, sse);
+    client.initialize(protocolVersion);
+    return client;
+  }
+
+  private static List<Map.Entry<String, String>> headerList(String... headers) {
     assertEquals(0, headers.length % 2, "headers come in name, value pairs");
     List<Map.Entry<String, String>> list = new ArrayList<>();
     for (int i = 0; i < headers.length; i += 2) {
@@ -65,21 +114,38 @@ public final class RawMcpClient {
         list.add(Map.entry(headers[i], headers[i + 1]));
       }
     }
-    RawMcpClient client = new RawMcpClient(URI.create(server.url()), List.copyOf(list));
-    client.initializeResponse = client.send(Map.of(
+    return List.copyOf(list);
+  }
+
+  private void initialize(String requestedVersion) {
+    protocolVersion = requestedVersion;
+    initializeResponse = send(Map.of(
         "jsonrpc", "2.0",
         "id", IDS.incrementAndGet(),
         "method", "initialize",
         "params", Map.of(
-            "protocolVersion", PROTOCOL_VERSION,
+            "protocolVersion", requestedVersion,
             "capabilities", Map.of(),
             "clientInfo", Map.of("name", "raw-test-client", "version", "1.0"))), Map.of());
-    assertEquals(200, client.initializeResponse.status(), () -> "initialize: " + client.initializeResponse);
-    assertNotNull(client.initializeResponse.result(), () -> "initialize: " + client.initializeResponse);
-    client.sessionId = client.initializeResponse.header("Mcp-Session-Id").orElse(null);
-    client.initializedResponse = client.send(Map.of("jsonrpc", "2.0", "method", "notifications/initialized"), Map.of());
-    assertEquals(202, client.initializedResponse.status(), () -> "notifications/initialized: " + client.initializedResponse);
-    return client;
+    Map<String, Object> result = initializeResponse.result();
+    if (result != null && result.get("protocolVersion") instanceof String answered) {
+      protocolVersion = answered;
+    }
+    sessionId = initializeResponse.header("Mcp-Session-Id").orElse(null);
+    initializedResponse = send(Map.of("jsonrpc", "2.0", "method", "notifications/initialized"), Map.of());
+  }
+
+  /** The protocol version the server answered to {@code initialize} (else the one asked for). */
+  public String protocolVersion() {
+    return protocolVersion;
+  }
+
+  /** Ends the SSE stream of a client made by {@link #openSse} (nothing otherwise). */
+  @Override
+  public void close() {
+    if (sse != null) {
+      sse.close();
+    }
   }
 
   /** The response to {@code initialize}. */
@@ -148,7 +214,7 @@ public final class RawMcpClient {
         .header("Content-Type", "application/json")
         .header("Accept", "application/json, text/event-stream");
     if (sessionId != null) {
-      request.header("Mcp-Session-Id", sessionId).header("MCP-Protocol-Version", PROTOCOL_VERSION);
+      request.header("Mcp-Session-Id", sessionId).header("MCP-Protocol-Version", protocolVersion);
     }
     headers.forEach(header -> request.header(header.getKey(), header.getValue()));
     extraHeaders.forEach(request::header);
@@ -156,6 +222,14 @@ public final class RawMcpClient {
       request.POST(HttpRequest.BodyPublishers.ofString(McpJsonDefaults.getMapper().writeValueAsString(message)));
       long sent = System.currentTimeMillis();
       HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      if (sse != null && message.get("id") != null && !isAnswer(response.body(), message.get("id"))) {
+        // Legacy SSE: the POST is only acknowledged; the answer comes on the stream.
+        Map<String, Object> answer = sse.await(message.get("id"), TIMEOUT);
+        long received = System.currentTimeMillis();
+        return new Response(message.get("id"), response.statusCode(), response.headers().map(),
+            answer == null ? response.body() : McpJsonDefaults.getMapper().writeValueAsString(answer), answer, sent,
+            received);
+      }
       long received = System.currentTimeMillis();
       return new Response(message.get("id"), response.statusCode(), response.headers().map(), response.body(),
           response.body().isBlank() ? null : parseMessage(response.body()), sent, received);
@@ -164,6 +238,141 @@ public final class RawMcpClient {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
+    }
+  }
+
+  /** Whether {@code body} is a JSON-RPC message answering request {@code id}. */
+  private static boolean isAnswer(String body, Object id) {
+    if (body == null || body.isBlank()) {
+      return false;
+    }
+    try {
+      return sameId(id, parseMessage(body).get("id"));
+    } catch (AssertionError e) {
+      return false;
+    }
+  }
+
+  private static boolean sameId(Object a, Object b) {
+    if (a instanceof Number x && b instanceof Number y) {
+      return x.longValue() == y.longValue();
+    }
+    return a != null && a.equals(b);
+  }
+
+  /**
+   * The GET side of the legacy HTTP+SSE transport: one SSE stream, read on a daemon thread. Its
+   * {@code endpoint} event names the message URL; each {@code message} event is a JSON-RPC message,
+   * kept by id until {@link #await} takes it.
+   */
+  private static final class SseStream implements AutoCloseable {
+    private final CompletableFuture<URI> endpoint = new CompletableFuture<>();
+    private final Map<Long, CompletableFuture<Map<String, Object>>> answers = new ConcurrentHashMap<>();
+    private final URI uri;
+    private volatile InputStream body;
+
+    private SseStream(URI uri) {
+      this.uri = uri;
+    }
+
+    static SseStream open(URI uri, List<Map.Entry<String, String>> headers) {
+      SseStream stream = new SseStream(uri);
+      HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(TIMEOUT).header("Accept", "text/event-stream");
+      headers.forEach(header -> request.header(header.getKey(), header.getValue()));
+      HttpResponse<InputStream> response;
+      try {
+        response = HTTP.send(request.GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+      } catch (IOException e) {
+        throw new UncheckedIOException("GET " + uri, e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+      stream.body = response.body();
+      if (response.statusCode() != 200) {
+        stream.close();
+        throw new AssertionError("GET " + uri + ": HTTP " + response.statusCode() + " " + response.headers().map());
+      }
+      Thread reader = new Thread(stream::read, "sse-" + uri);
+      reader.setDaemon(true);
+      reader.start();
+      return stream;
+    }
+
+    URI messageEndpoint() {
+      try {
+        return endpoint.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (ExecutionException | TimeoutException e) {
+        close();
+        throw new AssertionError("no endpoint event on " + uri + " within " + TIMEOUT.toSeconds() + " s", e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+
+    /** The stream's message answering request {@code id}, or {@code null} if none came within {@code timeout}. */
+    Map<String, Object> await(Object id, Duration timeout) {
+      try {
+        return answer(((Number) id).longValue()).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (ExecutionException | TimeoutException e) {
+        return null;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+
+    private CompletableFuture<Map<String, Object>> answer(long id) {
+      return answers.computeIfAbsent(id, key -> new CompletableFuture<>());
+    }
+
+    private void read() {
+      try (BufferedReader reader = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {
+        String event = "message";
+        StringBuilder data = new StringBuilder();
+        for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+          if (line.isEmpty()) {
+            dispatch(event, data.toString());
+            event = "message";
+            data.setLength(0);
+          } else if (line.startsWith("event:")) {
+            event = line.substring(6).strip();
+          } else if (line.startsWith("data:")) {
+            data.append(data.length() == 0 ? "" : "\n").append(line.substring(5).strip());
+          }
+        }
+      } catch (IOException e) {
+        // the stream was closed
+      } finally {
+        endpoint.completeExceptionally(new IllegalStateException("the SSE stream ended"));
+      }
+    }
+
+    private void dispatch(String event, String data) {
+      if (data.isEmpty()) {
+        return;
+      }
+      if (event.equals("endpoint")) {
+        endpoint.complete(uri.resolve(data));
+      } else if (event.equals("message") && data.startsWith("{")) {
+        Map<String, Object> message = parseMessage(data);
+        if (message.get("id") instanceof Number id && (message.containsKey("result") || message.containsKey("error"))) {
+          answer(id.longValue()).complete(message);
+        }
+      }
+    }
+
+    @Override
+    public void close() {
+      InputStream in = body;
+      if (in != null) {
+        try {
+          in.close();
+        } catch (IOException e) {
+          // closing anyway
+        }
+      }
     }
   }
 
