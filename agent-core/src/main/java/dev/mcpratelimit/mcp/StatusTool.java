@@ -1,5 +1,6 @@
 package dev.mcpratelimit.mcp;
 
+import com.google.gson.Gson;
 import dev.mcpratelimit.config.AgentConfig;
 import dev.mcpratelimit.core.BucketLimit;
 import dev.mcpratelimit.core.Nanos;
@@ -25,13 +26,20 @@ public final class StatusTool {
   public static final BucketLimit DEFAULT_LIMIT = AgentConfig.STATUS_TOOL_LIMIT;
 
   /** What a call answers: structured content matching {@link #outputSchema()}, and a short text. */
-  public record Report(Map<String, Object> structured, String text) {}
+  public record Report(Map<String, Object> structured, String text) {
+
+    /**
+     * The structured content as JSON text, for SDKs whose results have no structured content yet
+     * (0.10): what the MCP specification has a tool return for clients that cannot read it.
+     */
+    public String json() {
+      return JSON.toJson(structured);
+    }
+  }
+
+  private static final Gson JSON = new Gson();
 
   private StatusTool() {}
-
-  public static Map<String, Object> inputSchema() {
-    return Map.of("type", "object", "properties", Map.of(), "additionalProperties", false);
-  }
 
   public static Map<String, Object> outputSchema() {
     Map<String, Object> bucket = Map.of(

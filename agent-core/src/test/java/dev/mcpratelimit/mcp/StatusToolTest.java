@@ -33,11 +33,13 @@ class StatusToolTest {
         "resetSeconds", 24L, "resetEpochSeconds", 1024L, "cost", 2L), entries.get(2));
     assertEquals("alice (tier premium): caller 297/300 (full in 1 s); caller-tool search_tracks 5/5 (full in 0 s);"
         + " tool-global upstream 12/20 (full in 24 s)", report.text());
+    assertEquals(true, report.json().startsWith("{\"buckets\":[{\"scope\":\"caller\",")
+        && report.json().endsWith("\"caller\":\"alice\",\"limitsInForce\":true,\"tier\":\"premium\"}"), report.json());
+    assertEquals(true, report.json().contains("\"limit\":300,\"rate\":\"300/min\",\"remaining\":297"), report.json());
   }
 
   @Test
-  void theSchemasDescribeAnObjectWithCallerTierAndBuckets() {
-    assertEquals("object", StatusTool.inputSchema().get("type"));
+  void theOutputSchemaRequiresCallerTierAndBuckets() {
     assertEquals(List.of("caller", "tier", "buckets"), StatusTool.outputSchema().get("required"));
   }
 }

@@ -12,7 +12,7 @@ import reactor.core.publisher.Mono;
 
 /**
  * The {@code tools/call} dispatch advice of SDK 0.10 (see the 0.14 one): no builders for errors,
- * and a result has no structured content yet, so the status report is its text.
+ * and a result has no structured content yet, so the status report is its JSON, then its summary.
  */
 public final class ToolCallAdvice {
 
@@ -32,7 +32,8 @@ public final class ToolCallAdvice {
     Gate.afterToolCall();
     StatusTool.Report report = Gate.statusReport(instead);
     if (report != null) {
-      returned = Mono.just(McpSchema.CallToolResult.builder().addTextContent(report.text()).isError(false).build());
+      returned = Mono.just(McpSchema.CallToolResult.builder().addTextContent(report.json()).addTextContent(report.text())
+          .isError(false).build());
       return;
     }
     Rejection rejection = Gate.rejection(instead, thrown);
