@@ -31,10 +31,12 @@ import javax.management.remote.JMXServiceURL;
 
 /**
  * An MCP server in its own JVM, optionally with the agent attached by {@code -javaagent}: the
- * sample server's fat jar, or a main class of this module run on the test class path.
+ * sample server's fat jar, a main class of this module run on the test class path, or any
+ * executable jar (the version matrix's servers), on this JVM's {@code java} or another one.
  *
  * <p>HTTP servers print one line {@code <Name> listening on http://127.0.0.1:PORT/mcp} to stderr;
- * {@link Builder#start()} waits for it. Every line of stderr (and stdout) is kept. No JVM outlives
+ * {@link Builder#start()} waits for it. {@link Builder#startStdio()} starts a stdio server instead,
+ * waiting for nothing, with its stdin left open. Every line of stderr (and stdout) is kept. No JVM outlives
  * the tests: {@link #close()} destroys the process and waits for it, and a shutdown hook destroys
  * whatever is still alive should the test JVM end first.
  */
