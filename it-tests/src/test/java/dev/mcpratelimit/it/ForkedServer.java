@@ -71,11 +71,6 @@ public final class ForkedServer implements AutoCloseable {
     return new Builder(List.of("-jar", jar("server.jar").toString(), "--port", "0"));
   }
 
-  /** An executable server jar (built by a test, say) that takes {@code --port}, on an ephemeral port. */
-  public static Builder jarServer(Path jar) {
-    return new Builder(List.of("-jar", jar.toString(), "--port", "0"));
-  }
-
   /** A main class of this module (see {@code servers/}), run on the test class path, on an ephemeral port. */
   public static Builder mainClass(Class<?> main) {
     return new Builder(List.of("-cp", System.getProperty("java.class.path"), main.getName(), "--port", "0"));

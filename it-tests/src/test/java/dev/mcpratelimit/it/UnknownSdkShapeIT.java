@@ -35,7 +35,7 @@ class UnknownSdkShapeIT {
   void aRenamedDispatchGetsOneWarningAndTheServerWorksAsWithoutTheAgent(@TempDir Path dir) throws Exception {
     Path jar = withRenamedDispatch(ForkedServer.jar("server.jar"), dir.resolve("renamed-dispatch-server.jar"));
     Path config = ConfigFile.write(dir, "ratelimit.properties", "tier.free.rate=10/min", "tier.free.burst=2");
-    try (ForkedServer server = ForkedServer.jarServer(jar).agent(config).start()) {
+    try (ForkedServer server = ForkedServer.executableJar(jar, "--port", "0").agent(config).start()) {
       server.assertStartLine("enforce");
       RawMcpClient client = RawMcpClient.connect(server);
       for (int i = 0; i < 10; i++) {
