@@ -114,12 +114,6 @@ public final class CallContext {
     SLOT.get().serve(null, null, null, null);
   }
 
-  /** Where the HTTP request this thread serves came from, or {@code null} (stdio, or no request). */
-  public static HttpOrigin httpOrigin() {
-    Slot slot = SLOT.get();
-    return slot.http() ? new HttpOrigin(slot.credential, slot.peer, slot.forwardedFor) : null;
-  }
-
   /** The response of the HTTP request this thread serves, or {@code null}. */
   public static Object httpResponse() {
     return SLOT.get().response;

@@ -6,6 +6,7 @@ import dev.mcpratelimit.instrument.InstrumentationModule;
 import dev.mcpratelimit.instrument.InstrumentationPoint;
 import dev.mcpratelimit.instrument.SdkShapes;
 import dev.mcpratelimit.instrument.SdkTypes;
+import dev.mcpratelimit.instrument.ToolCallEnterAdvice;
 import java.util.ArrayList;
 import java.util.List;
 import net.bytebuddy.description.method.MethodDescription;
@@ -44,7 +45,7 @@ public final class McpSdkModule implements InstrumentationModule {
             .expecting("Mono lambda$toolsCallRequestHandler$N(McpAsyncServerExchange, Object)", dispatch)
             .losing("MCP tool calls of this server type are NOT limited")
             .announcing("tools/call of McpAsyncServer (sync and async servers)")
-            .advise(dispatch, ToolCallAdvice.class).advise(isConstructor(), StatusToolAdvice.class),
+            .advise(dispatch, ToolCallEnterAdvice.class, ToolCallAdvice.class).advise(isConstructor(), StatusToolAdvice.class),
         InstrumentationPoint.on(SdkTypes.TOOL_SPECIFICATION)
             .expecting("static Mono lambda$fromSync$N(SyncToolSpecification, exchange, Map)", wrapper)
             .losing(noPropagation).advise(wrapper, SyncToolBindAdvice.class),

@@ -11,18 +11,12 @@ import net.bytebuddy.implementation.bytecode.assign.Assigner;
 import reactor.core.publisher.Mono;
 
 /**
- * The {@code tools/call} dispatch advice of SDK 0.10 (see the 0.14 one): no builders for errors,
+ * The exit half of the {@code tools/call} dispatch advice of SDK 0.10 (see the 0.14 one): no builders for errors,
  * and a result has no structured content yet, so the status report is its JSON, then its summary.
  */
 public final class ToolCallAdvice {
 
   private ToolCallAdvice() {}
-
-  @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class, suppress = Throwable.class)
-  public static ToolCallVerdict.Instead enter(@Advice.Argument(1) Object params,
-      @Advice.FieldValue("tools") Iterable<?> tools) {
-    return Gate.beforeToolCall(params, tools);
-  }
 
   @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
   public static void exit(

@@ -6,6 +6,7 @@ import dev.mcpratelimit.instrument.InstrumentationPoint;
 import dev.mcpratelimit.instrument.SdkShapes;
 import dev.mcpratelimit.instrument.SdkTypes;
 import dev.mcpratelimit.instrument.SyncToolBindAdvice;
+import dev.mcpratelimit.instrument.ToolCallEnterAdvice;
 import java.util.List;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.matcher.ElementMatcher;
@@ -23,7 +24,7 @@ public final class ServerPoints {
   private ServerPoints() {}
 
   /**
-   * @param toolCallAdvice the dispatch advice of the range
+   * @param toolCallAdvice the exit half of the range's dispatch advice (the enter half is shared)
    * @param statelessContexts the binary names the stateless dispatch's transport context has in the range
    */
   public static List<InstrumentationPoint> of(Class<?> toolCallAdvice, String... statelessContexts) {
@@ -34,11 +35,11 @@ public final class ServerPoints {
         InstrumentationPoint.on(SdkTypes.ASYNC_SERVER)
             .expecting("Mono lambda$toolsCallRequestHandler$N(McpAsyncServerExchange, Object)", dispatch)
             .losing(NOT_LIMITED).announcing("tools/call of McpAsyncServer (sync and async servers)")
-            .advise(dispatch, toolCallAdvice).advise(isConstructor(), StatusToolAdvice.class),
+            .advise(dispatch, ToolCallEnterAdvice.class, toolCallAdvice).advise(isConstructor(), StatusToolAdvice.class),
         InstrumentationPoint.on(SdkTypes.STATELESS_SERVER)
             .expecting("Mono lambda$toolsCallRequestHandler$N(McpTransportContext, Object)", stateless)
             .losing(NOT_LIMITED).announcing("tools/call of McpStatelessAsyncServer (stateless servers)")
-            .advise(stateless, toolCallAdvice).advise(isConstructor(), StatelessStatusToolAdvice.class),
+            .advise(stateless, ToolCallEnterAdvice.class, toolCallAdvice).advise(isConstructor(), StatelessStatusToolAdvice.class),
         syncWrapper(specifications, SdkShapes.syncToolWrapper(4, SdkTypes.CALL_TOOL_REQUEST)),
         syncBody(specifications, SdkShapes.syncToolBody(SdkTypes.CALL_TOOL_REQUEST)),
         // Handlers given the arguments map (call(), deprecated; up to 0.18 only).

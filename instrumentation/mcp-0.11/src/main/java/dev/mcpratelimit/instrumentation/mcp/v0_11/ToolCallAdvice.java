@@ -12,18 +12,12 @@ import net.bytebuddy.implementation.bytecode.assign.Assigner;
 import reactor.core.publisher.Mono;
 
 /**
- * The {@code tools/call} dispatch advice of SDK 0.11 to 0.13 (see the 0.14 one); a result with
+ * The exit half of the {@code tools/call} dispatch advice of SDK 0.11 to 0.13 (see the 0.14 one); a result with
  * structured content is built with the constructor these versions share.
  */
 public final class ToolCallAdvice {
 
   private ToolCallAdvice() {}
-
-  @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class, suppress = Throwable.class)
-  public static ToolCallVerdict.Instead enter(@Advice.Argument(1) Object params,
-      @Advice.FieldValue("tools") Iterable<?> tools) {
-    return Gate.beforeToolCall(params, tools);
-  }
 
   @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
   public static void exit(

@@ -11,19 +11,14 @@ import net.bytebuddy.implementation.bytecode.assign.Assigner;
 import reactor.core.publisher.Mono;
 
 /**
- * Inlined into the {@code tools/call} dispatch of {@code McpAsyncServer} and
- * {@code McpStatelessAsyncServer} (SDK 0.14 to 2.x): asks the gate first and, when it says to
- * answer instead, skips the dispatch and answers with the rate-limit error or the status report.
+ * The exit half of the {@code tools/call} dispatch advice of {@code McpAsyncServer} and
+ * {@code McpStatelessAsyncServer} (SDK 0.14 to 2.x; the enter half, {@code ToolCallEnterAdvice},
+ * asks the gate): when the gate said to answer instead, answers with the rate-limit error or the
+ * status report, built with this range's API.
  */
 public final class ToolCallAdvice {
 
   private ToolCallAdvice() {}
-
-  @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class, suppress = Throwable.class)
-  public static ToolCallVerdict.Instead enter(@Advice.Argument(1) Object params,
-      @Advice.FieldValue("tools") Iterable<?> tools) {
-    return Gate.beforeToolCall(params, tools);
-  }
 
   @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
   public static void exit(
