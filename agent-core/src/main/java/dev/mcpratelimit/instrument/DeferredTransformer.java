@@ -4,7 +4,6 @@ import dev.mcpratelimit.runtime.AgentLog;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.IllegalClassFormatException;
 import java.security.ProtectionDomain;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -27,35 +26,18 @@ final class DeferredTransformer implements ClassFileTransformer {
   /** How long after the agent starts a targeted class load may wait for the instrumentation. */
   static final long WAIT_SECONDS = 10;
 
-  private final List<String> packages;
   private final Set<String> classes;
   private final long deadlineNanos;
   private final CompletableFuture<ClassFileTransformer> instrumentation = new CompletableFuture<>();
 
-  /**
-   * The classes the instrumentation may change: every class under {@code packages} and the
-   * {@code classes} named, by binary name.
-   */
-  DeferredTransformer(List<String> packages, Set<String> classes) {
-    this(packages, classes, TimeUnit.SECONDS.toNanos(WAIT_SECONDS));
+  /** @param classes the binary names of every class the instrumentation may change */
+  DeferredTransformer(Set<String> classes) {
+    this(classes, TimeUnit.SECONDS.toNanos(WAIT_SECONDS));
   }
 
-  DeferredTransformer(List<String> packages, Set<String> classes, long waitNanos) {
-    this.packages = packages.stream().map(name -> name.replace('.', '/')).toList();
+  DeferredTransformer(Set<String> classes, long waitNanos) {
     this.classes = classes.stream().map(name -> name.replace('.', '/')).collect(Collectors.toUnmodifiableSet());
     this.deadlineNanos = System.nanoTime() + waitNanos;
-  }
-
-  private boolean targets(String className) {
-    if (classes.contains(className)) {
-      return true;
-    }
-    for (String prefix : packages) {
-      if (className.startsWith(prefix)) {
-        return true;
-      }
-    }
-    return false;
   }
 
   void ready(ClassFileTransformer built) {
@@ -85,7 +67,7 @@ final class DeferredTransformer implements ClassFileTransformer {
     if (instrumentation.isDone()) {
       return instrumentation.isCompletedExceptionally() ? null : instrumentation.join();
     }
-    if (className == null || !targets(className)) {
+    if (className == null || !classes.contains(className)) {
       return null; // not a target: the instrumentation would leave it as it is
     }
     try {

@@ -21,6 +21,7 @@ public final class InstrumentationPoint {
   String expected;
   ElementMatcher<? super MethodDescription> shape;
   boolean optional;
+  boolean notWaitedFor;
   String lost = "";
   String announces;
   final List<Advised> advice = new ArrayList<>();
@@ -48,6 +49,16 @@ public final class InstrumentationPoint {
   /** The shape exists in part of the range only: none is fine, more than one is not. */
   public InstrumentationPoint optional() {
     this.optional = true;
+    return this;
+  }
+
+  /**
+   * A class that every host loads early (e.g. {@code McpSchema}) but only some hosts need woven,
+   * and those load it late: it does not hold up the host's start waiting for the instrumentation
+   * (it is not in the module's target list), and if it loads first it stays as it is.
+   */
+  public InstrumentationPoint notWaitedFor() {
+    this.notWaitedFor = true;
     return this;
   }
 

@@ -4,8 +4,8 @@ import dev.mcpratelimit.config.MethodTarget;
 import dev.mcpratelimit.runtime.AgentLog;
 import dev.mcpratelimit.runtime.AgentRuntime;
 import dev.mcpratelimit.runtime.AgentVersion;
+import java.io.IOException;
 import java.lang.instrument.Instrumentation;
-import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
@@ -66,10 +66,10 @@ public final class RateLimitAgent {
    * class that loads before it is ready. Nothing needs retransforming.
    */
   private static void installInBackground(AgentRuntime runtime, Instrumentation instrumentation,
-      ClassLoader agentLoader, AtomicReference<Instrumenter> installed) {
-    Set<String> methods = new HashSet<>();
-    runtime.methods().forEach(target -> methods.add(target.className()));
-    DeferredTransformer deferred = new DeferredTransformer(SdkTypes.PACKAGES, methods);
+      ClassLoader agentLoader, AtomicReference<Instrumenter> installed) throws IOException {
+    Set<String> targets = TargetTypes.in(agentLoader);
+    runtime.methods().forEach(target -> targets.add(target.className()));
+    DeferredTransformer deferred = new DeferredTransformer(targets);
     instrumentation.addTransformer(deferred, false);
     Thread builder = new Thread(() -> {
       try {

@@ -1,12 +1,6 @@
 package dev.mcpratelimit.instrument;
 
-import java.util.List;
-
-/**
- * What the instrumentation modules target, by binary name: the MCP SDK's classes, and the packages
- * holding every class a module may change. Apart from the Byte Buddy matchers so that naming them
- * at JVM start loads no Byte Buddy class.
- */
+/** The MCP SDK classes the instrumentation modules name, by binary name. */
 public final class SdkTypes {
 
   public static final String SDK = "io.modelcontextprotocol.";
@@ -22,12 +16,6 @@ public final class SdkTypes {
   public static final String CALL_TOOL_RESULT = SDK + "spec.McpSchema$CallToolResult";
   public static final String JSONRPC_REQUEST = SDK + "spec.McpSchema$JSONRPCRequest";
   public static final String MONO = "reactor.core.publisher.Mono";
-
-  /**
-   * Every class a module may change lies under one of these (binary names): the MCP SDK, its
-   * Spring transports, Spring AI's. Classes elsewhere never wait for the instrumentation.
-   */
-  public static final List<String> PACKAGES = List.of(SDK, "org.springframework.ai.mcp.");
 
   private SdkTypes() {}
 }

@@ -33,11 +33,14 @@ public final class StatusTool {
      * (0.10): what the MCP specification has a tool return for clients that cannot read it.
      */
     public String json() {
-      return JSON.toJson(structured);
+      return Json.GSON.toJson(structured);
     }
   }
 
-  private static final Gson JSON = new Gson();
+  /** Made when first needed: Gson loads about a hundred classes, which most hosts never need. */
+  private static final class Json {
+    static final Gson GSON = new Gson();
+  }
 
   private StatusTool() {}
 

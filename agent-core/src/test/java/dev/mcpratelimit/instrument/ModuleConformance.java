@@ -4,8 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.InputStream;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.DynamicType;
@@ -28,6 +33,8 @@ public final class ModuleConformance {
     assertNull(ModuleFit.of(module, loader).misfit(loader), module.name() + " must fit the version it is compiled against");
     ClassFileLocator locator = ClassFileLocator.ForClassLoader.of(loader);
     TypePool pool = TypePool.Default.of(locator);
+    assertEquals(waitedFor(module), listedTargets(module), module.name() + "'s " + TargetTypes.RESOURCE
+        + " must list exactly the classes its points change (those the host's start waits for)");
     List<String> checked = new ArrayList<>();
     for (InstrumentationPoint point : module.points()) {
       for (String type : point.types) {
@@ -52,5 +59,25 @@ public final class ModuleConformance {
       }
     }
     return checked;
+  }
+
+  private static Set<String> waitedFor(InstrumentationModule module) {
+    Set<String> types = new TreeSet<>();
+    module.points().stream().filter(point -> !point.notWaitedFor).forEach(point -> types.addAll(point.types));
+    return types;
+  }
+
+  /** The module's own list (not a dependency module's): the one beside its classes. */
+  private static Set<String> listedTargets(InstrumentationModule module) throws Exception {
+    URL classes = module.getClass().getProtectionDomain().getCodeSource().getLocation();
+    Set<String> types = new TreeSet<>();
+    try (InputStream in = new URL(classes, TargetTypes.RESOURCE).openStream()) {
+      for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+        if (!line.isBlank() && !line.startsWith("#")) {
+          types.add(line.strip());
+        }
+      }
+    }
+    return types;
   }
 }

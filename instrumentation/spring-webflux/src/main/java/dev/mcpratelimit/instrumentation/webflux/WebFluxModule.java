@@ -60,6 +60,8 @@ public final class WebFluxModule implements InstrumentationModule {
     points.add(InstrumentationPoint.on(SdkTypes.SDK + "spec.McpSchema")
         .expecting("JSONRPCMessage deserializeJsonRpcMessage(mapper, String)", parse)
         .losing("calls over the Spring WebFlux transports are not tied to their HTTP request")
+        // Every SDK host loads it at once; a WebFlux server only after Spring's start, long after the build.
+        .notWaitedFor()
         .advise(parse, ParseAdvice.class));
     return points;
   }
