@@ -98,7 +98,9 @@ public final class CallContext {
   public static Http httpFor(Object params) {
     Http here = http();
     if (here != null) {
-      if (params != null) {
+      // Only a reactive transport ties params (and its stateless dispatch may run bound too): a
+      // servlet call pays no lookup.
+      if (params != null && BY_PARAMS.estimatedSize() > 0) {
         BY_PARAMS.invalidate(params);
       }
       return here;
