@@ -10,6 +10,7 @@ import dev.mcpratelimit.runtime.ToolCallVerdict;
 import dev.mcpratelimit.runtime.ToolCallVerdict.Proceed;
 import dev.mcpratelimit.runtime.ToolCallVerdict.Reject;
 import java.lang.reflect.Method;
+import java.net.InetSocketAddress;
 import java.util.Enumeration;
 import java.util.Map;
 import java.util.StringJoiner;
@@ -42,6 +43,17 @@ public final class Gate {
   public static void httpRequestStarted(String credential, String peer, Enumeration<String> forwardedFor,
       Object response) {
     CallContext.httpStarted(credential, peer, joined(forwardedFor), response);
+  }
+
+  /**
+   * The TCP peer of a request whose transport gives a socket address (Netty): its IP literal, as a
+   * servlet's {@code getRemoteAddr()} gives it, or the host string if it was never resolved.
+   */
+  public static String peerOf(InetSocketAddress remote) {
+    if (remote == null) {
+      return null;
+    }
+    return remote.getAddress() != null ? remote.getAddress().getHostAddress() : remote.getHostString();
   }
 
   /** Whether {@code X-Forwarded-For} can matter (trusted proxies are configured): else it is not read. */

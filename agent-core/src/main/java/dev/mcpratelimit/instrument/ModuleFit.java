@@ -3,8 +3,10 @@ package dev.mcpratelimit.instrument;
 import dev.mcpratelimit.runtime.AgentLog;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.stream.Collectors;
 import net.bytebuddy.matcher.ElementMatcher;
@@ -26,10 +28,14 @@ public final class ModuleFit implements ElementMatcher<ClassLoader> {
     this.references = references;
   }
 
-  /** @param agentLoader where the module's advice classes are read from */
-  public static ModuleFit of(InstrumentationModule module, ClassLoader agentLoader) throws IOException {
-    List<String> advice = new ArrayList<>();
-    for (InstrumentationPoint point : module.points()) {
+  /**
+   * @param points the module's points, as built once
+   * @param agentLoader where the module's advice classes are read from
+   */
+  public static ModuleFit of(InstrumentationModule module, List<InstrumentationPoint> points, ClassLoader agentLoader)
+      throws IOException {
+    Set<String> advice = new LinkedHashSet<>();
+    for (InstrumentationPoint point : points) {
       point.advice.forEach(advised -> {
         advice.add(advised.enter());
         advice.add(advised.exit());

@@ -29,7 +29,7 @@ final class ModuleInstrumentation {
       List<InstrumentationPoint> points = module.points();
       ModuleFit fit;
       try {
-        fit = ModuleFit.of(module, agentLoader);
+        fit = ModuleFit.of(module, points, agentLoader);
       } catch (Exception e) {
         AgentLog.warning("module " + module.name() + " is broken and not used: " + e);
         continue;

@@ -78,4 +78,12 @@ class GateTest {
   }
 
   private static final java.util.function.Function<Object, Object> NO_HTTP_MAPPER = body -> body;
+
+  @Test
+  void aSocketAddressGivesItsIpLiteralAsThePeer() {
+    assertEquals("127.0.0.1", Gate.peerOf(new java.net.InetSocketAddress("127.0.0.1", 8080)));
+    assertEquals("0:0:0:0:0:0:0:1", Gate.peerOf(new java.net.InetSocketAddress("::1", 8080)));
+    assertEquals("proxy.example", Gate.peerOf(java.net.InetSocketAddress.createUnresolved("proxy.example", 80)));
+    assertEquals(null, Gate.peerOf(null));
+  }
 }

@@ -30,7 +30,7 @@ public final class ModuleConformance {
   /** @return the classes checked, for the test to assert it saw the ones it expects */
   public static List<String> assertFitsItsOwnVersion(InstrumentationModule module) throws Exception {
     ClassLoader loader = module.getClass().getClassLoader();
-    assertNull(ModuleFit.of(module, loader).misfit(loader), module.name() + " must fit the version it is compiled against");
+    assertNull(ModuleFit.of(module, module.points(), loader).misfit(loader), module.name() + " must fit the version it is compiled against");
     ClassFileLocator locator = ClassFileLocator.ForClassLoader.of(loader);
     TypePool pool = TypePool.Default.of(locator);
     assertEquals(waitedFor(module), listedTargets(module), module.name() + "'s " + TargetTypes.RESOURCE

@@ -281,6 +281,10 @@ class VersionMatrixIT {
         if (config != null && !hasAgentStartLine(server)) {
           scenario.problem("no agent start line in mode enforce; stderr:\n" + String.join("\n", server.stderr()));
         }
+        // Also where the host's logging is set to WARN (the Spring AI servers): the agent's INFO lines stay.
+        if (config != null && !announcesDispatch(server)) {
+          scenario.problem("no module announced that it limits the tools/call dispatch");
+        }
         if (!scenario.problems.isEmpty()) {
           List<String> lines = server.stderr().stream().filter(line -> !line.startsWith("\tat ")).toList();
           scenario.problems.add("(server stderr, stack frames left out, last lines:\n  " + String.join("\n  ", tail(lines, 15)) + ")");
@@ -303,6 +307,11 @@ class VersionMatrixIT {
   private static boolean hasAgentStartLine(ForkedServer server) {
     return server.stderr().stream().anyMatch(line -> line.startsWith("[mcp-ratelimit] INFO mcp-ratelimit-agent ")
         && line.contains(" started: config ") && line.contains(", mode enforce, "));
+  }
+
+  private static boolean announcesDispatch(ForkedServer server) {
+    return server.stderr().stream().anyMatch(line -> line.startsWith("[mcp-ratelimit] INFO limiting tools/call of Mcp")
+        && line.contains("(MCP SDK ") && line.contains(", module mcp-"));
   }
 
   private static List<String> tail(List<String> lines, int count) {

@@ -1,7 +1,6 @@
 package dev.mcpratelimit.instrumentation.webflux;
 
 import dev.mcpratelimit.gate.Gate;
-import java.net.InetSocketAddress;
 import java.util.Collections;
 import net.bytebuddy.asm.Advice;
 import org.springframework.web.reactive.function.server.ServerRequest;
@@ -18,10 +17,8 @@ public final class HandlerAdvice {
 
   @Advice.OnMethodEnter(suppress = Throwable.class)
   public static void enter(@Advice.Argument(0) ServerRequest request) {
-    InetSocketAddress remote = request.remoteAddress().orElse(null);
-    String peer = remote == null ? null
-        : remote.getAddress() != null ? remote.getAddress().getHostAddress() : remote.getHostString();
-    Gate.httpRequestStarted(request.headers().firstHeader(Gate.identityHeader()), peer,
+    Gate.httpRequestStarted(request.headers().firstHeader(Gate.identityHeader()),
+        Gate.peerOf(request.remoteAddress().orElse(null)),
         Gate.readsForwardedFor() ? Collections.enumeration(request.headers().header("X-Forwarded-For")) : null,
         request.exchange().getResponse());
   }
