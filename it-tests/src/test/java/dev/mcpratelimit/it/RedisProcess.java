@@ -28,11 +28,11 @@ final class RedisProcess implements AutoCloseable {
   private Process process;
 
   RedisProcess() throws IOException, InterruptedException {
-    this(List.of(), null);
+    this(freePort(), List.of(), null);
   }
 
-  private RedisProcess(List<String> extra, Path cliCa) throws IOException, InterruptedException {
-    this.port = freePort();
+  private RedisProcess(int port, List<String> extra, Path cliCa) throws IOException, InterruptedException {
+    this.port = port;
     this.extra = List.copyOf(extra);
     this.cliCa = cliCa;
     this.log = Files.createTempFile("redis-server", ".log");
@@ -47,7 +47,34 @@ final class RedisProcess implements AutoCloseable {
     List<String> options = new ArrayList<>(List.of("--tls-cert-file", cert.toString(), "--tls-key-file", key.toString(),
         "--tls-ca-cert-file", ca.toString(), "--tls-auth-clients", "no"));
     options.addAll(List.of(more));
-    return new RedisProcess(options, ca);
+    return new RedisProcess(freePort(), options, ca);
+  }
+
+  /**
+   * A node of a Redis Cluster not yet joined to any ({@link RedisClusterProcess} joins them), on a
+   * free port whose cluster bus port (10000 above it) is free too, its state in {@code dir}.
+   */
+  static RedisProcess clusterNode(Path dir) throws IOException, InterruptedException {
+    int port = freePortWithBus();
+    return new RedisProcess(port, List.of("--cluster-enabled", "yes",
+        "--cluster-config-file", dir.resolve("nodes-" + port + ".conf").toString(),
+        "--cluster-node-timeout", "5000", "--dir", dir.toString()), null);
+  }
+
+  private static int freePortWithBus() throws IOException {
+    for (int attempt = 0; attempt < 100; attempt++) {
+      int port = freePort();
+      if (port > 55_000) {
+        port = 20_000 + port % 30_000;
+      }
+      try (ServerSocket node = new ServerSocket(port, 1, InetAddress.getLoopbackAddress());
+          ServerSocket bus = new ServerSocket(port + 10_000, 1, InetAddress.getLoopbackAddress())) {
+        return port;
+      } catch (IOException taken) {
+        // another try
+      }
+    }
+    throw new IOException("no free pair of ports for a cluster node");
   }
 
   static int freePort() throws IOException {
