@@ -9,6 +9,7 @@ import dev.mcpratelimit.runtime.RateLimitExceededException;
 import dev.mcpratelimit.runtime.ToolCallVerdict;
 import dev.mcpratelimit.runtime.ToolCallVerdict.Proceed;
 import dev.mcpratelimit.runtime.ToolCallVerdict.Reject;
+import java.lang.invoke.MethodHandle;
 import java.lang.reflect.Method;
 import java.net.InetSocketAddress;
 import java.util.Enumeration;
@@ -143,24 +144,30 @@ public final class Gate {
 
   /**
    * Decides a {@code tools/call} before the SDK looks the tool up, and sets the HTTP response's
-   * headers and status.
+   * headers and status. On a thread that must not wait for the decision (an event loop, with the
+   * Redis store) it answers {@link ToolCallVerdict.Later} instead: the advice then decides on a
+   * worker and runs the dispatch again through {@code dispatch}, which follows that verdict.
    *
    * @param params the request's params: a map with {@code name}, or the SDK's request record
    * @param tools the server's tool specifications (its {@code tools} field)
+   * @param dispatch the instrumented dispatch method itself, unbound: {@code (server, first, params)}
+   * @param server the server whose dispatch this is
+   * @param first the dispatch's first argument (the exchange, or the transport context)
    * @return {@code null} to let the call run, else what to answer instead
    */
-  public static ToolCallVerdict.Instead beforeToolCall(Object params, Iterable<?> tools) {
+  public static ToolCallVerdict.Instead beforeToolCall(Object params, Iterable<?> tools, MethodHandle dispatch,
+      Object server, Object first) {
     AgentRuntime runtime = AgentRuntime.current();
     if (runtime == null) {
       return null;
     }
     try {
-      CallContext.Http http = CallContext.httpFor(params);
-      String name = toolName(params);
-      ToolCallVerdict verdict = runtime.toolCalls().check(name, name != null && serverHas(tools, name, runtime),
-          http == null ? null : http.origin());
-      if (http != null) {
-        respond(http.response(), verdict, runtime);
+      ToolCallVerdict verdict = CallContext.takeDecided();
+      if (verdict == null) {
+        if (runtime.decisionWouldBlock()) {
+          return new LaterDispatch(params, tools, dispatch, server, first).later();
+        }
+        verdict = decide(params, tools, runtime);
       }
       if (verdict instanceof Proceed proceed) {
         if (proceed.caller() != null) {
@@ -175,6 +182,19 @@ public final class Gate {
     }
   }
 
+  /** The verdict on a {@code tools/call}, with the HTTP response's headers and status set. */
+  static ToolCallVerdict decide(Object params, Iterable<?> tools, AgentRuntime runtime)
+      throws ReflectiveOperationException {
+    CallContext.Http http = CallContext.httpFor(params);
+    String name = toolName(params);
+    ToolCallVerdict verdict = runtime.toolCalls().check(name, name != null && serverHas(tools, name, runtime),
+        http == null ? null : http.origin());
+    if (http != null) {
+      respond(http.response(), verdict, runtime);
+    }
+    return verdict;
+  }
+
   /** Whether the server has the tool; if its list cannot be read, the name is believed (and bounded). */
   private static boolean serverHas(Iterable<?> tools, String name, AgentRuntime runtime) {
     try {
@@ -187,6 +207,11 @@ public final class Gate {
 
   public static void afterToolCall() {
     CallContext.dispatchEnded();
+  }
+
+  /** The decision to chain onto a worker, if that is the verdict ({@link ToolCallVerdict.Later}); else {@code null}. */
+  public static ToolCallVerdict.Later later(ToolCallVerdict.Instead instead) {
+    return instead instanceof ToolCallVerdict.Later later ? later : null;
   }
 
   /** The {@code rate_limit_status} report to answer with, if that is the verdict; else {@code null}. */

@@ -240,6 +240,15 @@ public final class AgentRuntime {
     return store.redis();
   }
 
+  /**
+   * Whether a decision on this thread would wait for Redis on a thread that must never block (a
+   * reactive server's event loop): then the dispatch is decided on a worker instead.
+   */
+  public boolean decisionWouldBlock() {
+    OutageGuard redis = store.redis();
+    return redis != null && redis.wouldBlock(Thread.currentThread());
+  }
+
   public ToolCallGuard toolCalls() {
     return toolCalls;
   }

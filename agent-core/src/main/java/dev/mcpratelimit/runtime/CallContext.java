@@ -35,6 +35,8 @@ public final class CallContext {
     int status;
     ResolvedCaller dispatching;
     ResolvedCaller inTool;
+    /** The verdict a dispatch run again on this thread follows ({@link ToolCallVerdict.Later}). */
+    ToolCallVerdict decided;
 
     /** Starts serving an HTTP request, or with a {@code null} response ends it. */
     void serve(String credential, String peer, String forwardedFor, Object response) {
@@ -130,6 +132,22 @@ public final class CallContext {
   public static int statusOr(int fallback) {
     Slot slot = SLOT.get();
     return slot.http() && slot.status != 0 ? slot.status : fallback;
+  }
+
+  /**
+   * The verdict the dispatch about to run on this thread follows instead of deciding again, or
+   * with {@code null} none (see {@link ToolCallVerdict.Later}).
+   */
+  public static void decided(ToolCallVerdict verdict) {
+    SLOT.get().decided = verdict;
+  }
+
+  /** The verdict set by {@link #decided} for this dispatch, taken (asked once), or {@code null}. */
+  public static ToolCallVerdict takeDecided() {
+    Slot slot = SLOT.get();
+    ToolCallVerdict verdict = slot.decided;
+    slot.decided = null;
+    return verdict;
   }
 
   public static void dispatchStarted(ResolvedCaller caller) {

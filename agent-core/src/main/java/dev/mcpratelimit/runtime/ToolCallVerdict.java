@@ -4,6 +4,8 @@ import dev.mcpratelimit.identity.ResolvedCaller;
 import dev.mcpratelimit.mcp.RateLimitHeaders;
 import dev.mcpratelimit.mcp.Rejection;
 import dev.mcpratelimit.mcp.StatusTool;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
 
 /**
  * What the guard decided about one {@code tools/call}: let it run, or answer instead of running
@@ -37,4 +39,17 @@ public sealed interface ToolCallVerdict {
 
   /** A call of the agent's {@code rate_limit_status}, answered with the caller's report. */
   record Answer(StatusTool.Report report, RateLimitHeaders headers) implements Instead {}
+
+  /**
+   * Not decided yet: deciding would block a thread that must never block (a Netty event loop of
+   * a reactive server, with the Redis store). The advice answers with {@code decide} run on a
+   * worker that may block, chained with {@code resume}, which runs the dispatch again under the
+   * verdict {@code decide} returned: the call runs, or is answered instead, as if decided here.
+   */
+  record Later(Callable<Object> decide, Function<Object, Object> resume) implements Instead {
+    @Override
+    public RateLimitHeaders headers() {
+      return RateLimitHeaders.NONE;
+    }
+  }
 }

@@ -19,8 +19,10 @@ import redis.clients.jedis.exceptions.JedisException;
  * costs one call at most the timeout, and every other call nothing.
  *
  * <p>A call on a thread that must never block (a Reactor non-blocking thread or a Netty event
- * loop, see {@link NonBlockingThreads}) does not ask Redis: the outage rule decides it, on buckets
- * of its own outside an outage, and it is counted ({@link #nonBlockingDecisions}).
+ * loop, see {@link NonBlockingThreads}) does not ask Redis. A {@code tools/call} is not decided
+ * there at all ({@link #wouldBlock}: the advice chains its decision onto a worker); anything else
+ * that reaches the store there (a limited method called on an event loop) is decided by the outage
+ * rule, on buckets of its own outside an outage, and counted ({@link #nonBlockingDecisions}).
  */
 public final class OutageGuard implements BucketStore, BucketAdmin, AutoCloseable {
 
@@ -206,6 +208,14 @@ public final class OutageGuard implements BucketStore, BucketAdmin, AutoCloseabl
       credit[i] = limit.credit(limit.capacity());
     }
     return credit;
+  }
+
+  /**
+   * Whether a decision on {@code thread} would wait for Redis on a thread that must never block
+   * (so it is made elsewhere, see {@code ToolCallVerdict.Later}); in an outage nothing waits.
+   */
+  public boolean wouldBlock(Thread thread) {
+    return !inOutage && NonBlockingThreads.isNonBlocking(thread);
   }
 
   /** Whether calls are decided by the outage rule now. */

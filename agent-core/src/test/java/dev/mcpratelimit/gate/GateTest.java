@@ -57,7 +57,7 @@ class GateTest {
 
   @Test
   void withoutARunningAgentEverythingPasses() {
-    assertNull(Gate.beforeToolCall(Map.of("name", "get_track"), List.of()));
+    assertNull(Gate.beforeToolCall(Map.of("name", "get_track"), List.of(), null, null, null));
     Gate.beforeLimitedMethod(String.class, "length");
   }
 

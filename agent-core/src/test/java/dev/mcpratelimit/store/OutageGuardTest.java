@@ -154,4 +154,23 @@ class OutageGuardTest {
     assertFalse(NonBlockingThreads.isNonBlocking(Thread.currentThread()));
     assertFalse(NonBlockingThreads.isNonBlocking(new Thread(() -> { })));
   }
+
+  /** What tells the tools/call advice to decide on a worker: a non-blocking thread, outside an outage. */
+  @Test
+  void aDecisionWouldBlockOnlyANonBlockingThreadAndOnlyWhileRedisIsAsked() throws Exception {
+    server = RedisServer.launch();
+    guard(RedisSettings.local(server.port()).withTimeout(Duration.ofMillis(200)));
+    reactor.core.scheduler.Scheduler parallel = reactor.core.scheduler.Schedulers.newParallel("test-nb", 1);
+    try {
+      Thread nonBlocking = reactor.core.publisher.Mono.fromCallable(Thread::currentThread).subscribeOn(parallel).block();
+      assertTrue(guard.wouldBlock(nonBlocking));
+      assertFalse(guard.wouldBlock(Thread.currentThread()), "a servlet or stdio thread may wait");
+      server.kill();
+      admitted(1);
+      assertTrue(guard.inOutage());
+      assertFalse(guard.wouldBlock(nonBlocking), "in an outage nothing waits for Redis");
+    } finally {
+      parallel.dispose();
+    }
+  }
 }

@@ -1,0 +1,136 @@
+package dev.mcpratelimit.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Reactive servers with the Redis store: Spring AI WebFlux servers decide each tools/call on Redis
+ * without waiting on their Netty event loops (the decision is chained onto a worker), so two of
+ * them share one limit. A is Spring AI 1.0.3 (MCP SDK 0.10, SSE), B Spring AI 2.0.0 (SDK 1.x,
+ * Streamable HTTP): two SDK ranges' advice. Before the chaining, each decided on buckets of its own.
+ */
+class RedisReactiveIT {
+
+  private static final String VERSION_SSE = "2024-11-05";
+  private static final String VERSION_STREAMABLE = "2025-03-26";
+  private static final Map<String, Object> ECHO = Map.of("text", "hi");
+
+  @TempDir
+  static Path dir;
+
+  private static RedisProcess redis;
+  private static ForkedServer a;
+  private static ForkedServer b;
+  private static final List<RawMcpClient> clients = new ArrayList<>();
+
+  @BeforeAll
+  static void start() throws Exception {
+    redis = new RedisProcess();
+    List<String> lines = new ArrayList<>(List.of(
+        "store=redis",
+        "store.redis.url=redis://127.0.0.1:" + redis.port() + "/0",
+        // Generous on a shared 2-core machine: a slow first call must not fall back to local buckets.
+        "store.redis.timeout=2s",
+        "tier.free.rate=10/min",
+        "tier.free.burst=10"));
+    lines.addAll(List.of(ConfigFile.caller("walker", "key-walker", "free")));
+    lines.addAll(List.of(ConfigFile.caller("reader", "key-reader", "free")));
+    Path config = ConfigFile.write(dir, "ratelimit.properties", lines.toArray(String[]::new));
+    Path servers = Path.of(System.getProperty("matrix.servers.dir"));
+    a = webflux(servers.resolve("spring-ai-1.0.3-webflux.jar"), config);
+    b = webflux(servers.resolve("spring-ai-2.0.0-webflux.jar"), config, "--spring.ai.mcp.server.protocol=STREAMABLE");
+  }
+
+  private static ForkedServer webflux(Path jar, Path config, String... more) throws Exception {
+    List<String> args = new ArrayList<>(List.of("--server.port=0"));
+    args.addAll(List.of(more));
+    return ForkedServer.executableJar(jar, args.toArray(String[]::new))
+        .jvmOption("-Dreactor.netty.ioShutdownQuietPeriod=0").agent(config).start();
+  }
+
+  @AfterAll
+  static void stop() {
+    clients.forEach(RawMcpClient::close);
+    for (AutoCloseable closeable : new AutoCloseable[] {a, b, redis}) {
+      try {
+        if (closeable != null) {
+          closeable.close();
+        }
+      } catch (Exception e) {
+        // best effort: the reaper kills what is left
+      }
+    }
+  }
+
+  private static RawMcpClient onA(String key) {
+    RawMcpClient client = RawMcpClient.openSse(URI.create(a.baseUrl() + "/sse"), VERSION_SSE, McpClients.API_KEY_HEADER, key);
+    clients.add(client);
+    return client;
+  }
+
+  private static RawMcpClient onB(String key) {
+    RawMcpClient client = RawMcpClient.open(URI.create(b.url()), VERSION_STREAMABLE, McpClients.API_KEY_HEADER, key);
+    clients.add(client);
+    return client;
+  }
+
+  /** Admitted (a tool result) or rate limited (the agent's rejection): nothing else may come back. */
+  private static boolean admitted(RawMcpClient.Response response) {
+    assertNotNull(response.message(), () -> "no answer: " + response);
+    if (response.error() == null) {
+      response.assertSameId();
+      assertTrue(!Boolean.TRUE.equals(response.result().get("isError")), () -> "tool error: " + response);
+      return true;
+    }
+    assertEquals("caller", response.rateLimited().scope(), response::toString);
+    return false;
+  }
+
+  @Test
+  void callsAlternatingBetweenTwoWebFluxServersAdmitExactlyTheBurstTogether() {
+    RawMcpClient sse = onA("key-walker");
+    RawMcpClient streamable = onB("key-walker");
+    StringBuilder trace = new StringBuilder();
+    int admitted = 0;
+    List<Integer> refusedStatusesOnB = new ArrayList<>();
+    for (int i = 0; i < 16; i++) {
+      RawMcpClient.Response response = (i % 2 == 0 ? sse : streamable).callTool("echo", ECHO);
+      boolean yes = admitted(response);
+      trace.append(i % 2 == 0 ? 'A' : 'B').append(yes ? '+' : '-').append(' ');
+      admitted += yes ? 1 : 0;
+      if (!yes && i % 2 == 1) {
+        refusedStatusesOnB.add(response.status());
+      }
+    }
+    int total = admitted;
+    assertEquals(10, admitted, () -> "one burst of 10 for both servers, not 10 each: " + trace
+        + "\n--- A:\n" + String.join("\n", a.stderr()) + "\n--- B:\n" + String.join("\n", b.stderr()));
+    assertEquals(List.of(429, 429, 429), refusedStatusesOnB, "the Streamable HTTP refusals, decided on a worker");
+    for (ForkedServer server : List.of(a, b)) {
+      assertTrue(server.stderr().stream().noneMatch(line -> line.contains("does not answer")),
+          () -> "an outage: " + String.join("\n", server.stderr()));
+    }
+  }
+
+  @Test
+  void theHeadersOfTheStreamableServerTellWhatTheSseServerSpent() {
+    RawMcpClient sse = onA("key-reader");
+    RawMcpClient streamable = onB("key-reader");
+    assertTrue(admitted(sse.callTool("echo", ECHO)));
+    assertTrue(admitted(sse.callTool("echo", ECHO)));
+    RawMcpClient.Response response = streamable.callTool("echo", ECHO);
+    assertTrue(admitted(response));
+    assertEquals(7, response.longHeader("X-RateLimit-Remaining"), response::toString);
+  }
+}
