@@ -124,7 +124,7 @@ class RedisReactiveIT {
   }
 
   @Test
-  void theHeadersOfTheStreamableServerTellWhatTheSseServerSpent() {
+  void theHeadersAndStatusOfTheStreamableServerTellWhatTheSseServerSpent() {
     RawMcpClient sse = onA("key-reader");
     RawMcpClient streamable = onB("key-reader");
     assertTrue(admitted(sse.callTool("echo", ECHO)));
@@ -132,5 +132,10 @@ class RedisReactiveIT {
     RawMcpClient.Response response = streamable.callTool("echo", ECHO);
     assertTrue(admitted(response));
     assertEquals(7, response.longHeader("X-RateLimit-Remaining"), response::toString);
+    // rate_limit_status is answered on the worker too, from Redis (its own bucket; the tier's 7 stay).
+    RawMcpClient.Response status = streamable.callTool("rate_limit_status", Map.of());
+    List<?> buckets = (List<?>) status.structuredContent().get("buckets");
+    assertTrue(buckets.stream().anyMatch(bucket -> bucket instanceof Map<?, ?> m && "caller".equals(m.get("scope"))
+        && ((Number) m.get("remaining")).longValue() == 7), status::toString);
   }
 }
