@@ -2,6 +2,7 @@ package dev.mcpratelimit.it;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.modelcontextprotocol.client.McpSyncClient;
@@ -23,6 +24,30 @@ public final class Calls {
 
   public static CallToolResult call(McpSyncClient client, String tool, Map<String, Object> arguments) {
     return client.callTool(CallToolRequest.builder(tool).arguments(arguments).build());
+  }
+
+  /** Whether a {@code get_track} call ran ({@code true}) or was rate limited ({@code false}); nothing else may happen. */
+  public static boolean admitted(McpSyncClient client) {
+    try {
+      call(client, "get_track", TRACK);
+      return true;
+    } catch (RuntimeException e) {
+      assertTrue(String.valueOf(e.getMessage()).contains("Rate limit exceeded"), String.valueOf(e.getMessage()));
+      return false;
+    }
+  }
+
+  /** Closes each (best effort: the reaper kills what is left), {@code null}s skipped. */
+  public static void closeAll(AutoCloseable... closeables) {
+    for (AutoCloseable closeable : closeables) {
+      try {
+        if (closeable != null) {
+          closeable.close();
+        }
+      } catch (Exception e) {
+        // best effort
+      }
+    }
   }
 
   /** Calls {@code tool} and asserts the call ran and succeeded. */

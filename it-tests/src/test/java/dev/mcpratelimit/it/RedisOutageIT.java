@@ -46,9 +46,8 @@ class RedisOutageIT {
   @BeforeAll
   static void start() throws Exception {
     redis = new RedisProcess();
-    List<String> lines = new ArrayList<>(List.of(
-        "store=redis",
-        "store.redis.url=redis://127.0.0.1:" + redis.port() + "/0",
+    List<String> lines = new ArrayList<>(redis.storeLines());
+    lines.addAll(List.of(
         "store.redis.timeout=" + TIMEOUT.toMillis() + "ms",
         "tier.free.rate=10/min",
         "tier.free.burst=10",
@@ -73,31 +72,13 @@ class RedisOutageIT {
   @AfterAll
   static void stop() {
     clients.forEach(McpSyncClient::close);
-    for (AutoCloseable closeable : new AutoCloseable[] {a, b, redis}) {
-      try {
-        if (closeable != null) {
-          closeable.close();
-        }
-      } catch (Exception e) {
-        // best effort: the reaper kills what is left
-      }
-    }
+    Calls.closeAll(a, b, redis);
   }
 
   private static McpSyncClient client(ForkedServer server, String key) {
     McpSyncClient client = McpClients.http(server, key);
     clients.add(client);
     return client;
-  }
-
-  private static boolean admitted(McpSyncClient client) {
-    try {
-      Calls.call(client, "get_track", TRACK);
-      return true;
-    } catch (RuntimeException e) {
-      assertTrue(String.valueOf(e.getMessage()).contains("Rate limit exceeded"), String.valueOf(e.getMessage()));
-      return false;
-    }
   }
 
   private static List<String> since(ForkedServer server, int skip, String text) {
@@ -164,11 +145,11 @@ class RedisOutageIT {
     McpSyncClient onB = client(b, "key-walker-flush");
     int admitted = 0;
     for (int i = 0; i < 6; i++) {
-      admitted += admitted(i % 2 == 0 ? onA : onB) ? 1 : 0;
+      admitted += Calls.admitted(i % 2 == 0 ? onA : onB) ? 1 : 0;
     }
     assertEquals("OK", redis.cli("SCRIPT", "FLUSH"));
     for (int i = 0; i < 10; i++) {
-      admitted += admitted(i % 2 == 0 ? onB : onA) ? 1 : 0;
+      admitted += Calls.admitted(i % 2 == 0 ? onB : onA) ? 1 : 0;
     }
     assertEquals(10, admitted, "6 before the flush, 4 after: one exact burst of 10 across the flush and both servers");
     assertEquals(List.of(), since(a, skipA, "does not answer"));
@@ -235,7 +216,7 @@ class RedisOutageIT {
     StringBuilder trace = new StringBuilder();
     int admitted = 0;
     for (int i = 0; i < 16; i++) {
-      boolean yes = admitted(i % 2 == 0 ? onA : onB);
+      boolean yes = Calls.admitted(i % 2 == 0 ? onA : onB);
       trace.append(i % 2 == 0 ? 'A' : 'B').append(yes ? '+' : '-').append(' ');
       admitted += yes ? 1 : 0;
     }

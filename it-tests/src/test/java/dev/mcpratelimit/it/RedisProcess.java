@@ -122,6 +122,11 @@ final class RedisProcess implements AutoCloseable {
     return port;
   }
 
+  /** The lines of an agent's file that make this Redis its store. */
+  List<String> storeLines() {
+    return List.of("store=redis", "store.redis.url=redis://127.0.0.1:" + port + "/0");
+  }
+
   /** One command through {@code redis-cli}; its output, trimmed. */
   String cli(String... command) throws IOException, InterruptedException {
     List<String> line = new ArrayList<>(List.of("redis-cli", "-p", Integer.toString(port), "--no-raw"));

@@ -37,9 +37,8 @@ class RedisReactiveIT {
   @BeforeAll
   static void start() throws Exception {
     redis = new RedisProcess();
-    List<String> lines = new ArrayList<>(List.of(
-        "store=redis",
-        "store.redis.url=redis://127.0.0.1:" + redis.port() + "/0",
+    List<String> lines = new ArrayList<>(redis.storeLines());
+    lines.addAll(List.of(
         // Generous on a shared 2-core machine: a slow first call must not fall back to local buckets.
         "store.redis.timeout=2s",
         "tier.free.rate=10/min",
@@ -62,15 +61,7 @@ class RedisReactiveIT {
   @AfterAll
   static void stop() {
     clients.forEach(RawMcpClient::close);
-    for (AutoCloseable closeable : new AutoCloseable[] {a, b, redis}) {
-      try {
-        if (closeable != null) {
-          closeable.close();
-        }
-      } catch (Exception e) {
-        // best effort: the reaper kills what is left
-      }
-    }
+    Calls.closeAll(a, b, redis);
   }
 
   private static RawMcpClient onA(String key) {

@@ -16,7 +16,7 @@ class RedisSharedIT extends SharedRedisLimits {
   @Override
   List<String> startRedis() throws Exception {
     redis = new RedisProcess();
-    return List.of("store=redis", "store.redis.url=redis://127.0.0.1:" + redis.port() + "/0");
+    return redis.storeLines();
   }
 
   @Override
@@ -40,7 +40,7 @@ class RedisSharedIT extends SharedRedisLimits {
       int admitted = 0;
       try (McpSyncClient client = McpClients.http(server, null)) {
         for (int i = 0; i < 12; i++) {
-          admitted += admitted(client) ? 1 : 0;
+          admitted += Calls.admitted(client) ? 1 : 0;
         }
       }
       assertEquals(10, admitted, "on-outage=local with share 1.0: the whole burst, in this instance");

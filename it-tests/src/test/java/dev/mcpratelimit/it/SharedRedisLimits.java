@@ -66,31 +66,13 @@ abstract class SharedRedisLimits {
   @AfterAll
   void stop() {
     clients.forEach(McpSyncClient::close);
-    for (AutoCloseable closeable : new AutoCloseable[] {a, b, redis()}) {
-      try {
-        if (closeable != null) {
-          closeable.close();
-        }
-      } catch (Exception e) {
-        // best effort: the reaper kills what is left
-      }
-    }
+    Calls.closeAll(a, b, redis());
   }
 
   private McpSyncClient client(ForkedServer server, String key) {
     McpSyncClient client = McpClients.http(server, key);
     clients.add(client);
     return client;
-  }
-
-  static boolean admitted(McpSyncClient client) {
-    try {
-      Calls.call(client, "get_track", TRACK);
-      return true;
-    } catch (RuntimeException e) {
-      assertTrue(String.valueOf(e.getMessage()).contains("Rate limit exceeded"), String.valueOf(e.getMessage()));
-      return false;
-    }
   }
 
   @Test
@@ -110,7 +92,7 @@ abstract class SharedRedisLimits {
     McpSyncClient onB = client(b, "key-walker");
     int admitted = 0;
     for (int i = 0; i < 16; i++) {
-      admitted += admitted(i % 2 == 0 ? onA : onB) ? 1 : 0;
+      admitted += Calls.admitted(i % 2 == 0 ? onA : onB) ? 1 : 0;
     }
     assertEquals(10, admitted, "one burst of 10 for both servers, not 10 each");
   }
@@ -155,7 +137,7 @@ abstract class SharedRedisLimits {
         results.add(pool.submit(() -> {
           int admitted = 0;
           for (int i = 0; i < 60 / 8 + 1; i++) {
-            admitted += admitted(connection) ? 1 : 0;
+            admitted += Calls.admitted(connection) ? 1 : 0;
           }
           return admitted;
         }));
