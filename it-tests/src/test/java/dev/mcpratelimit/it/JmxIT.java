@@ -137,6 +137,8 @@ class JmxIT {
           mbeans.invoke(limiter, "scaleRates", new Object[] {2.0, 1}, new String[] {double.class.getName(), int.class.getName()}));
       assertEquals(2.0, mbeans.getAttribute(limiter, "RateFactor"));
 
+      // The server has written the line when the operation returns; this JVM's reader may not have read it yet.
+      server.awaitStderr(0, line -> line.contains("override: every tier's rate and burst scaled"), Duration.ofSeconds(10));
       String log = String.join("\n", server.stderr());
       assertTrue(log.contains("[mcp-ratelimit] INFO rejected: caller=" + ANON
           + " tier=free tool=get_track cost=1 scope=caller remaining=0 retry-after="), log);
