@@ -46,13 +46,15 @@ import java.util.concurrent.TimeUnit;
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar dev.mcpratelimit.benchmarks.OverheadRun \
- *     [--pairs 12] [--warmup 100000] [--calls 60000] [--block 1] [--control] [--startup-pairs 10] \
+ *     [--pairs 12] [--warmup 100000] [--calls 60000] [--block 1] [--control] [--pin-cpu LAST|none] [--startup-pairs 10] \
  *     [--agent agent/target/mcp-ratelimit-agent.jar] [--server sample-mcp-server/target/sample-mcp-server.jar] \
  *     [--startup-config demo/ratelimit.properties] [--only with|without] [--jvm-option OPT]...
  * </pre>
  *
  * <p>{@code --pairs 0} or {@code --startup-pairs 0} skips that part. {@code --control} runs both
- * servers of each pair without the agent: the ratios then show the measurement's own spread. {@code --only with} runs the
+ * servers of each pair without the agent: the ratios then show the measurement's own spread.
+ * {@code --pin-cpu} (default: the last CPU this run may use; {@code none} to leave the scheduler
+ * alone) runs the client and both servers on those CPUs during the measured window. {@code --only with} runs the
  * agent's servers only (e.g. with {@code --jvm-option -XX:StartFlightRecording=...} to profile
  * them). Paths are relative to the working directory (the repository root by default). Every
  * server JVM is destroyed at the end of its run, also on failure or Ctrl-C.
@@ -64,7 +66,7 @@ public final class OverheadRun {
 
   private OverheadRun() {}
 
-  record Options(Path agent, Path server, int pairs, int warmup, int calls, int block, boolean control,
+  record Options(Path agent, Path server, int pairs, int warmup, int calls, int block, boolean control, String pinCpu,
       int startupPairs, Path startupConfig, String only, List<String> jvmOptions) {}
 
   public static void main(String[] args) throws Exception {
@@ -161,7 +163,7 @@ public final class OverheadRun {
     return took / 1e6;
   }
 
-  private static Options parse(String[] args) {
+  private static Options parse(String[] args) throws Exception {
     Path agent = Path.of("agent/target/mcp-ratelimit-agent.jar");
     Path server = Path.of("sample-mcp-server/target/sample-mcp-server.jar");
     Path startupConfig = Path.of("demo/ratelimit.properties");
@@ -170,6 +172,7 @@ public final class OverheadRun {
     int calls = 60_000;
     int block = 1;
     boolean control = false;
+    String pinCpu = CpuPinning.last(CpuPinning.cpus(ProcessHandle.current().pid()));
     int startupPairs = 10;
     String only = null;
     List<String> jvmOptions = new ArrayList<>();
@@ -183,6 +186,7 @@ public final class OverheadRun {
         case "--warmup" -> warmup = Integer.parseInt(required(args[i], value));
         case "--calls" -> calls = Integer.parseInt(required(args[i], value));
         case "--block" -> block = Integer.parseInt(required(args[i], value));
+        case "--pin-cpu" -> pinCpu = required(args[i], value).equals("none") ? null : value;
         case "--control" -> {
           control = true;
           continue; // takes no value
@@ -196,7 +200,7 @@ public final class OverheadRun {
         }
         case "--jvm-option" -> jvmOptions.add(required(args[i], value));
         default -> throw new IllegalArgumentException("unknown argument " + args[i] + "; usage: OverheadRun [--pairs N]"
-            + " [--warmup N] [--calls N] [--block N] [--control] [--startup-pairs N] [--agent JAR] [--server JAR] [--startup-config FILE]"
+            + " [--warmup N] [--calls N] [--block N] [--control] [--pin-cpu CPUS|none] [--startup-pairs N] [--agent JAR] [--server JAR] [--startup-config FILE]"
             + " [--only with|without] [--jvm-option OPT]...");
       }
       i++;
@@ -207,6 +211,6 @@ public final class OverheadRun {
     if (block < 1) {
       throw new IllegalArgumentException("--block takes at least 1");
     }
-    return new Options(agent, server, pairs, warmup, calls, block, control, startupPairs, startupConfig, only, List.copyOf(jvmOptions));
+    return new Options(agent, server, pairs, warmup, calls, block, control, pinCpu, startupPairs, startupConfig, only, List.copyOf(jvmOptions));
   }
 }

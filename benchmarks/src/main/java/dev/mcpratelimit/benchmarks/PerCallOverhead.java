@@ -25,6 +25,12 @@ import java.util.function.ToDoubleFunction;
  * other, and each server's CPU and allocation are read at the start and end of that one window.
  * Whatever else the machine does in that window falls on both alike, which the ratio then cancels;
  * run one after the other, two servers met different neighbours, and the ratio carried that.
+ *
+ * <p>During the window the client and both servers are pinned to one CPU ({@code --pin-cpu}). Two
+ * identical servers measured side by side but free to move still differed by up to 17 % in CPU per
+ * call, each JVM in its own way for the whole window: where the scheduler woke a call's threads,
+ * on the CPU that had its data or on the other one, differs from JVM to JVM. On one CPU every
+ * hand-off of every call is alike, for both servers.
  */
 final class PerCallOverhead {
 
@@ -113,6 +119,9 @@ final class PerCallOverhead {
             + "calls (both servers at once) + %d measured sequential tools/call get_track over Streamable HTTP, "
             + "the two servers called in turn, %d call(s) each%n", options.pairs(), options.warmup(), options.calls(),
         options.block());
+    if (options.pinCpu() != null) {
+      System.out.println("the measured window runs this client and both servers on CPU " + options.pinCpu() + " only");
+    }
     if (options.control()) {
       System.out.println("control run: both servers of each pair run WITHOUT the agent (\"with\" is a second "
           + "server without it), so the ratios show the measurement's own spread");
@@ -160,6 +169,16 @@ final class PerCallOverhead {
         side.client.initialize();
       }
       warmUp(sides);
+      String clientCpus = null;
+      if (options.pinCpu() != null) {
+        // One CPU for the client and both servers: every hand-off in a call stays on it, for both.
+        long self = ProcessHandle.current().pid();
+        clientCpus = CpuPinning.cpus(self);
+        CpuPinning.pin(self, options.pinCpu());
+        for (Side side : sides) {
+          CpuPinning.pin(side.server.pid(), options.pinCpu());
+        }
+      }
       for (Side side : sides) {
         side.cpuBefore = ServerCpu.of(side.server.pid());
         side.bytesBefore = side.server.allocatedBytes();
@@ -170,6 +189,9 @@ final class PerCallOverhead {
             side.nanos[i] = side.client.checkedCall(side.attached);
           }
         }
+      }
+      if (clientCpus != null) {
+        CpuPinning.pin(ProcessHandle.current().pid(), clientCpus);
       }
       CallRun[] runs = new CallRun[2];
       for (Side side : sides) {
