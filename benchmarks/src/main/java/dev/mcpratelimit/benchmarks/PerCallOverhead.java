@@ -302,7 +302,7 @@ final class PerCallOverhead {
     double[] with = pairs.stream().mapToDouble(p -> figure.applyAsDouble(p[1])).sorted().toArray();
     double[] added = pairs.stream().mapToDouble(p -> figure.applyAsDouble(p[1]) - figure.applyAsDouble(p[0]))
         .sorted().toArray();
-    String f = format;
+    String f = format; // short, for the format string below
     System.out.printf(Locale.ROOT, "%s: without median " + f + " (" + f + " .. " + f + "), with median " + f + " ("
             + f + " .. " + f + "); the agent adds, per pair, median " + f + " (" + f + " .. " + f + ")%n", what,
         median(without), without[0], without[without.length - 1], median(with), with[0], with[with.length - 1],
