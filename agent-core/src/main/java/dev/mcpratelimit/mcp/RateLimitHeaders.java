@@ -1,5 +1,6 @@
 package dev.mcpratelimit.mcp;
 
+import dev.mcpratelimit.core.BucketLimit;
 import dev.mcpratelimit.core.Decision;
 import dev.mcpratelimit.core.Nanos;
 import dev.mcpratelimit.core.Outcome;
@@ -29,14 +30,36 @@ public record RateLimitHeaders(String limit, String remaining, String reset, Str
     if (decision.limit() == null) {
       return NONE; // no bucket decided it: not limited, or a tool the tier may never call
     }
-    String burst = Long.toString(decision.limit().capacity());
+    Fixed fixed = fixed(decision.tier(), decision.limit());
     String remaining = Long.toString(decision.remaining());
-    String tier = "\"" + decision.tier() + "\"";
-    return new RateLimitHeaders(burst, remaining,
-        Long.toString(epochSecondsAfter(epochMillis, decision.nanosUntilFull())),
-        tier + ";q=" + burst + ";w=" + Nanos.ceilSeconds(decision.limit().nanosToFillFromEmpty()),
-        tier + ";r=" + remaining + ";t=" + decision.secondsUntilFull(),
+    return new RateLimitHeaders(fixed.burst, remaining,
+        Long.toString(epochSecondsAfter(epochMillis, decision.nanosUntilFull())), fixed.policy,
+        fixed.quotedTier + ";r=" + remaining + ";t=" + decision.secondsUntilFull(),
         decision.outcome() == Outcome.REJECTED ? Long.toString(decision.retryAfterSeconds()) : null);
+  }
+
+  /** The values that depend only on the tier and its limit, made once, not on every call. */
+  private record Fixed(String tier, BucketLimit limit, String burst, String policy, String quotedTier) {}
+
+  /**
+   * Recent tiers' and limits' values, by a hash of both: a few slots suffice, as limits come from
+   * the configuration. A slot is replaced when another tier or limit lands on it, and records are
+   * immutable, so a racing write only makes the values twice.
+   */
+  private static final Fixed[] FIXED = new Fixed[32];
+
+  private static Fixed fixed(String tier, BucketLimit limit) {
+    int slot = (System.identityHashCode(limit) * 31 + tier.hashCode()) & (FIXED.length - 1);
+    Fixed cached = FIXED[slot];
+    if (cached != null && cached.limit == limit && cached.tier.equals(tier)) {
+      return cached;
+    }
+    String burst = Long.toString(limit.capacity());
+    String quotedTier = "\"" + tier + "\"";
+    String policy = quotedTier + ";q=" + burst + ";w=" + Nanos.ceilSeconds(limit.nanosToFillFromEmpty());
+    Fixed made = new Fixed(tier, limit, burst, policy, quotedTier);
+    FIXED[slot] = made;
+    return made;
   }
 
   /** Adds the headers to {@code sink} in a stable order; none for {@link #NONE}. */

@@ -168,14 +168,26 @@ public final class CallContext {
 
   /** On the worker thread, before the tool handler runs. */
   public static void toolStarted(Object request) {
-    ResolvedCaller caller = request == null ? null : BY_REQUEST.asMap().remove(request);
+    // Without limited methods nothing is bound (see Gate.bindToolRequest): no lookup, which would
+    // allocate in Caffeine. A bind for this request happened before the worker got it, so it counts.
+    ResolvedCaller caller = request == null || BY_REQUEST.estimatedSize() == 0 ? null
+        : BY_REQUEST.asMap().remove(request);
     if (caller != null) {
+      toolCallers = true;
       SLOT.get().inTool = caller;
     }
   }
 
+  /**
+   * Whether a worker ever took a caller over: until then no slot has one to clear, and the worker
+   * is spared a look at its thread-local (the first of its call, often a cache miss).
+   */
+  private static volatile boolean toolCallers;
+
   public static void toolEnded() {
-    SLOT.get().inTool = null;
+    if (toolCallers) {
+      SLOT.get().inTool = null;
+    }
   }
 
   /** The caller of the MCP call this thread works for, or {@code null} outside any call. */

@@ -56,6 +56,23 @@ class GateTest {
   }
 
   @Test
+  void aToolAddedOrRemovedAtRunTimeIsSeenAtOnce() throws Throwable {
+    List<ToolSpecification> tools = new java.util.concurrent.CopyOnWriteArrayList<>(
+        List.of(new ToolSpecification(new Tool("get_track"))));
+    assertEquals(false, ServerTools.contains(tools, "added_later"));
+    tools.add(new ToolSpecification(new Tool("added_later")));
+    assertEquals(true, ServerTools.contains(tools, "added_later"));
+    tools.remove(0);
+    assertEquals(false, ServerTools.contains(tools, "get_track"));
+    tools.set(0, new ToolSpecification(new Tool("replaced")));
+    assertEquals(false, ServerTools.contains(tools, "added_later"));
+    assertEquals(true, ServerTools.contains(tools, "replaced"));
+    List<ToolSpecification> otherServer = List.of(new ToolSpecification(new Tool("get_track")));
+    assertEquals(true, ServerTools.contains(otherServer, "get_track"));
+    assertEquals(false, ServerTools.contains(tools, "get_track"));
+  }
+
+  @Test
   void withoutARunningAgentEverythingPasses() {
     assertNull(Gate.beforeToolCall(Map.of("name", "get_track"), List.of(), null, null, null));
     Gate.beforeLimitedMethod(String.class, "length");

@@ -40,6 +40,25 @@ class RateLimitHeadersTest {
   }
 
   @Test
+  void callsOfTiersAndLimitsInTurnEachGetTheirOwnLimitAndPolicy() {
+    BucketLimit pro = new BucketLimit(100, Rate.perMinute(600));
+    for (int round = 0; round < 2; round++) {
+      for (String tier : List.of("free", "pro")) {
+        for (BucketLimit limit : List.of(FREE, pro)) {
+          Decision admitted = new Decision(Outcome.ALLOWED, "alice", tier, "get_track", 1, Scope.CALLER, limit, 5,
+              TimeUnit.SECONDS.toNanos(1), 0, null);
+          List<Map.Entry<String, String>> headers = HeaderEntries.of(RateLimitHeaders.of(admitted, NOW));
+          String burst = Long.toString(limit.capacity());
+          assertEquals(Map.entry("X-RateLimit-Limit", burst), headers.get(0));
+          assertEquals(Map.entry("RateLimit-Policy", "\"" + tier + "\";q=" + burst + ";w=" + (limit == FREE ? 60 : 10)),
+              headers.get(3));
+          assertEquals(Map.entry("RateLimit", "\"" + tier + "\";r=5;t=1"), headers.get(4));
+        }
+      }
+    }
+  }
+
+  @Test
   void anUnlimitedCallHasNoHeaders() {
     Decision free = new Decision(Outcome.NOT_LIMITED, "alice", "free", "get_track", 0, null, null, 0, 0, 0, null);
     assertEquals(RateLimitHeaders.NONE, RateLimitHeaders.of(free, NOW));

@@ -40,6 +40,36 @@ final class LoadRuns {
     return sorted[lower] + (sorted[upper] - sorted[lower]) * (position - lower);
   }
 
+  /** An interval and the probability that it holds what it estimates. */
+  record Interval(double low, double high, double coverage) {}
+
+  /**
+   * The narrowest interval of order statistics {@code [x(k), x(n+1-k)]} that holds the population
+   * median with at least {@code confidence}, whatever the distribution: each value falls below the
+   * median with probability 1/2, so the coverage is {@code 1 - 2 P(Binomial(n, 1/2) < k)}. With
+   * too few values for {@code confidence}, the whole range.
+   */
+  static Interval medianInterval(double[] values, double confidence) {
+    double[] sorted = values.clone();
+    Arrays.sort(sorted);
+    int n = sorted.length;
+    double below = 0; // P(Binomial(n, 1/2) < k), for the k tried
+    double binomial = Math.pow(0.5, n); // P(Binomial(n, 1/2) = k - 1)
+    int k = 1;
+    double coverage = 1 - 2 * binomial;
+    while (k < n / 2) {
+      double next = 1 - 2 * (below + binomial + binomial * (n - k + 1) / k);
+      if (next < confidence) {
+        break;
+      }
+      below += binomial;
+      binomial = binomial * (n - k + 1) / k;
+      k++;
+      coverage = next;
+    }
+    return new Interval(sorted[k - 1], sorted[n - k], coverage);
+  }
+
   /** Stops a forked JVM: politely, then forcibly after 10 s. */
   static void destroy(Process process) {
     if (!process.isAlive()) {
