@@ -23,7 +23,8 @@ final class ModuleInstrumentation {
 
   private ModuleInstrumentation() {}
 
-  static AgentBuilder instrument(AgentBuilder builder, ClassLoader agentLoader) {
+  /** @param types gets the binary name of every class the modules may change */
+  static AgentBuilder instrument(AgentBuilder builder, ClassLoader agentLoader, Set<String> types) {
     List<Family> families = new ArrayList<>();
     for (InstrumentationModule module : ServiceLoader.load(InstrumentationModule.class, agentLoader)) {
       List<InstrumentationPoint> points = module.points();
@@ -35,6 +36,7 @@ final class ModuleInstrumentation {
         continue;
       }
       for (InstrumentationPoint point : points) {
+        types.addAll(point.types);
         builder = builder.type(namedOneOf(point.types.toArray(String[]::new)), fit)
             .transform(new ShapeCheckedAdvice(module.name(), point, transformer(point, agentLoader)));
         if (point.announces != null) {
