@@ -12,6 +12,8 @@ import java.lang.instrument.Instrumentation;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.dynamic.Nexus;
 
@@ -39,11 +41,15 @@ final class Instrumenter {
     methods.follow(targets);
   }
 
-  /** JVM start: the instrumentation of the SDK and of {@code targets}, as a transformer to register. */
-  ClassFileTransformer build(List<MethodTarget> targets) {
+  /**
+   * JVM start: the instrumentation of the SDK and of the configured methods, as a transformer to
+   * register. The modules need no configuration: they are read while {@code targets} is still
+   * being worked out (the configuration file read on the host's thread).
+   */
+  ClassFileTransformer build(Future<List<MethodTarget>> targets) throws ExecutionException, InterruptedException {
     Set<String> types = new HashSet<>();
     AgentBuilder sdk = ModuleInstrumentation.instrument(builder(false), agentLoader, types);
-    AgentBuilder all = methods.extend(sdk, targets, types);
+    AgentBuilder all = methods.extend(sdk, targets.get(), types);
     ClassFileTransformer built = new NamedTypes(types, (all == null ? sdk : all).makeRaw());
     WeavingWarmUp.run(agentLoader);
     return built;
