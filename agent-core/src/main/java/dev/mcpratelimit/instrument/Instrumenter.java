@@ -9,6 +9,7 @@ import dev.mcpratelimit.config.MethodTarget;
 import dev.mcpratelimit.runtime.AgentLog;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -37,7 +38,7 @@ final class Instrumenter {
 
   /** Attach: instruments at once, the classes already loaded included. */
   void installNow(List<MethodTarget> targets) {
-    ModuleInstrumentation.instrument(builder(true), agentLoader, new HashSet<>()).installOn(instrumentation);
+    ModuleInstrumentation.instrument(builder(true), agentLoader, new HashSet<>(), new ArrayList<>()).installOn(instrumentation);
     methods.follow(targets);
   }
 
@@ -48,10 +49,16 @@ final class Instrumenter {
    */
   ClassFileTransformer build(Future<List<MethodTarget>> targets) throws ExecutionException, InterruptedException {
     Set<String> types = new HashSet<>();
-    AgentBuilder sdk = ModuleInstrumentation.instrument(builder(false), agentLoader, types);
+    List<ModuleFit> fits = new ArrayList<>();
+    AgentBuilder sdk = ModuleInstrumentation.instrument(builder(false), agentLoader, types, fits);
     AgentBuilder all = methods.extend(sdk, targets.get(), types);
     ClassFileTransformer built = new NamedTypes(types, (all == null ? sdk : all).makeRaw());
     WeavingWarmUp.run(agentLoader);
+    /* Where a server has the SDK on the class path (java -jar, java -cp), its modules' fit and muzzle
+       check are decided here rather than on the host's thread when its first target class loads;
+       elsewhere (Spring Boot's nested jars) the landmarks are missing, a few resource lookups. */
+    ClassLoader system = ClassLoader.getSystemClassLoader();
+    fits.forEach(fit -> fit.misfit(system));
     return built;
   }
 

@@ -23,8 +23,13 @@ final class ModuleInstrumentation {
 
   private ModuleInstrumentation() {}
 
-  /** @param types gets the binary name of every class the modules may change */
-  static AgentBuilder instrument(AgentBuilder builder, ClassLoader agentLoader, Set<String> types) {
+  /**
+   * {@code builder} extended by every module.
+   *
+   * @param types gets the binary name of every class the modules may change
+   * @param fits gets each module's fit
+   */
+  static AgentBuilder instrument(AgentBuilder builder, ClassLoader agentLoader, Set<String> types, List<ModuleFit> fits) {
     List<Family> families = new ArrayList<>();
     for (InstrumentationModule module : ServiceLoader.load(InstrumentationModule.class, agentLoader)) {
       List<InstrumentationPoint> points = module.points();
@@ -35,6 +40,7 @@ final class ModuleInstrumentation {
         AgentLog.warning("module " + module.name() + " is broken and not used: " + e);
         continue;
       }
+      fits.add(fit);
       for (InstrumentationPoint point : points) {
         types.addAll(point.types);
         builder = builder.type(namedOneOf(point.types.toArray(String[]::new)), fit)
