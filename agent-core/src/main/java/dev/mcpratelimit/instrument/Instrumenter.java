@@ -29,6 +29,7 @@ final class Instrumenter {
   private final ClassLoader agentLoader;
   // A method target added by a reload may be loaded already, so those installs retransform.
   private final MethodInstrumentation methods;
+  private List<ModuleFit> fits = List.of();
 
   Instrumenter(Instrumentation instrumentation, ClassLoader agentLoader) {
     this.instrumentation = instrumentation;
@@ -52,14 +53,23 @@ final class Instrumenter {
     List<ModuleFit> fits = new ArrayList<>();
     AgentBuilder sdk = ModuleInstrumentation.instrument(builder(false), agentLoader, types, fits);
     AgentBuilder all = methods.extend(sdk, targets.get(), types);
-    ClassFileTransformer built = new NamedTypes(types, (all == null ? sdk : all).makeRaw());
+    this.fits = fits;
+    return new NamedTypes(types, (all == null ? sdk : all).makeRaw());
+  }
+
+  /**
+   * After {@link #build}, on the same thread, before the host's first target class arrives if it
+   * is early enough (else alongside it): the work that class would otherwise do cold on the
+   * host's thread. Not before the instrumentation is ready: a class held back (a configured
+   * method's, which hosts often load early) would wait for it.
+   */
+  void warmUp() {
     WeavingWarmUp.run(agentLoader);
     /* Where a server has the SDK on the class path (java -jar, java -cp), its modules' fit and muzzle
        check are decided here rather than on the host's thread when its first target class loads;
        elsewhere (Spring Boot's nested jars) the landmarks are missing, a few resource lookups. */
     ClassLoader system = ClassLoader.getSystemClassLoader();
     fits.forEach(fit -> fit.misfit(system));
-    return built;
   }
 
   /** Instruments the methods among {@code targets} that are not yet (a reload added them). */

@@ -88,6 +88,7 @@ public final class RateLimitAgent {
         deferred.ready(instrumenter.build(started.thenApply(AgentRuntime::methods)));
         installed.set(instrumenter);
         instrumenter.follow(started.get().methods()); // a reload while this was being built
+        instrumenter.warmUp();
       } catch (Throwable e) {
         deferred.failed(e);
         if (!started.isCancelled()) { // else the runtime did not start (said where it failed) or already ran
