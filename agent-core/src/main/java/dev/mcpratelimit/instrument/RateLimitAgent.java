@@ -49,7 +49,7 @@ public final class RateLimitAgent {
           }
         });
       } catch (Throwable e) {
-        started.cancel(false); // said below
+        started.cancel(false); // the builder stops quietly: the catch below says why
         throw e;
       }
       if (runtime == null) {

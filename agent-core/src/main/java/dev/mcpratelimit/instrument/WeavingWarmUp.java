@@ -15,8 +15,9 @@ import net.bytebuddy.pool.TypePool;
 /**
  * Weaves the dispatch advice once into a class of the agent's own, the way the instrumentation
  * weaves the host's, and drops the result. The first weaving loads and runs about 300 Byte Buddy
- * classes cold (Advice, the type pool, the class writer): done on the builder's thread while the
- * host starts, not on the host's thread once its first target class arrives and waits.
+ * classes cold (Advice, the type pool, the class writer): done on the builder's thread once the
+ * instrumentation is ready, while the host starts, rather than on the host's thread by its first
+ * target class.
  */
 final class WeavingWarmUp {
 
