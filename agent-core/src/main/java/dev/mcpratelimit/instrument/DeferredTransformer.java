@@ -4,12 +4,13 @@ import dev.mcpratelimit.runtime.AgentLog;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.IllegalClassFormatException;
 import java.security.ProtectionDomain;
+import java.util.Collection;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.stream.Collectors;
 
 /**
  * Stands in, from JVM start, for the instrumentation that is built on a background thread: building
@@ -36,8 +37,14 @@ final class DeferredTransformer implements ClassFileTransformer {
   }
 
   DeferredTransformer(Set<String> classes, long waitNanos) {
-    this.classes = classes.stream().map(name -> name.replace('.', '/')).collect(Collectors.toUnmodifiableSet());
+    this.classes = ConcurrentHashMap.newKeySet();
+    holdBack(classes);
     this.deadlineNanos = System.nanoTime() + waitNanos;
+  }
+
+  /** Targets known only once the configuration is read (its methods); before the host's first class loads. */
+  void holdBack(Collection<String> binaryNames) {
+    binaryNames.forEach(name -> classes.add(name.replace('.', '/')));
   }
 
   void ready(ClassFileTransformer built) {

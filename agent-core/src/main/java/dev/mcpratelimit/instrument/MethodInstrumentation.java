@@ -35,14 +35,18 @@ final class MethodInstrumentation {
 
   /** Instruments the methods among {@code targets} not instrumented yet, classes already loaded too. */
   synchronized void follow(List<MethodTarget> targets) {
-    AgentBuilder builder = extend(builders.get(), targets);
+    AgentBuilder builder = extend(builders.get(), targets, new HashSet<>());
     if (builder != null) {
       builder.installOn(instrumentation);
     }
   }
 
-  /** {@code builder} extended by the methods among {@code targets} not instrumented yet; {@code null} if none. */
-  synchronized AgentBuilder extend(AgentBuilder builder, List<MethodTarget> targets) {
+  /**
+   * {@code builder} extended by the methods among {@code targets} not instrumented yet; {@code null} if none.
+   *
+   * @param types gets the binary names of the classes it changes
+   */
+  synchronized AgentBuilder extend(AgentBuilder builder, List<MethodTarget> targets, Set<String> types) {
     List<MethodTarget> fresh = new ArrayList<>();
     for (MethodTarget target : targets) {
       if (instrumented.add(target.toString())) {
@@ -51,6 +55,7 @@ final class MethodInstrumentation {
                 .include(agentLoader)
                 .advice(named(target.methodName()).and(not(isAbstract())), LimitedMethodAdvice.class.getName()));
         fresh.add(target);
+        types.add(target.className());
       }
     }
     if (fresh.isEmpty()) {

@@ -23,7 +23,13 @@ final class ModuleInstrumentation {
 
   private ModuleInstrumentation() {}
 
-  static AgentBuilder instrument(AgentBuilder builder, ClassLoader agentLoader) {
+  /**
+   * {@code builder} extended by every module.
+   *
+   * @param types gets the binary name of every class the modules may change
+   * @param fits gets each module's fit
+   */
+  static AgentBuilder instrument(AgentBuilder builder, ClassLoader agentLoader, Set<String> types, List<ModuleFit> fits) {
     List<Family> families = new ArrayList<>();
     for (InstrumentationModule module : ServiceLoader.load(InstrumentationModule.class, agentLoader)) {
       List<InstrumentationPoint> points = module.points();
@@ -34,7 +40,9 @@ final class ModuleInstrumentation {
         AgentLog.warning("module " + module.name() + " is broken and not used: " + e);
         continue;
       }
+      fits.add(fit);
       for (InstrumentationPoint point : points) {
+        types.addAll(point.types);
         builder = builder.type(namedOneOf(point.types.toArray(String[]::new)), fit)
             .transform(new ShapeCheckedAdvice(module.name(), point, transformer(point, agentLoader)));
         if (point.announces != null) {

@@ -6,7 +6,8 @@ import dev.mcpratelimit.runtime.AgentRuntime;
 import dev.mcpratelimit.runtime.AgentVersion;
 import java.io.IOException;
 import java.lang.instrument.Instrumentation;
-import java.util.Set;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 
@@ -36,18 +37,29 @@ public final class RateLimitAgent {
     try {
       ClassLoader agentLoader = RateLimitAgent.class.getClassLoader();
       AtomicReference<Instrumenter> installed = new AtomicReference<>();
-      AgentRuntime runtime = AgentRuntime.start(argument, config -> {
-        Instrumenter instrumenter = installed.get();
-        if (instrumenter != null) {
-          instrumenter.follow(config.methods());
-        }
-      });
+      CompletableFuture<AgentRuntime> started = new CompletableFuture<>();
+      DeferredTransformer deferred = atJvmStart && AgentRuntime.current() == null
+          ? buildInBackground(instrumentation, agentLoader, started, installed) : null;
+      AgentRuntime runtime;
+      try {
+        runtime = AgentRuntime.start(argument, config -> {
+          Instrumenter instrumenter = installed.get();
+          if (instrumenter != null) {
+            instrumenter.follow(config.methods());
+          }
+        });
+      } catch (Throwable e) {
+        started.cancel(false); // the builder stops quietly: the catch below says why
+        throw e;
+      }
       if (runtime == null) {
+        started.cancel(false);
         AgentLog.warning("already running in this JVM; ignoring the second start");
         return;
       }
-      if (atJvmStart) {
-        installInBackground(runtime, instrumentation, agentLoader, installed);
+      if (deferred != null) {
+        deferred.holdBack(runtime.methods().stream().map(MethodTarget::className).toList());
+        started.complete(runtime);
       } else {
         Instrumenter instrumenter = new Instrumenter(instrumentation, agentLoader);
         instrumenter.installNow(runtime.methods());
@@ -62,24 +74,26 @@ public final class RateLimitAgent {
 
   /**
    * At JVM start no class the agent targets is loaded yet: the instrumentation is built on a
-   * daemon thread while the host starts, and a {@link DeferredTransformer} holds back any targeted
-   * class that loads before it is ready. Nothing needs retransforming.
+   * daemon thread from the start of {@code premain} (the modules while this thread reads the
+   * configuration, then the methods it names), and a {@link DeferredTransformer} holds back any
+   * targeted class that loads before it is ready. Nothing needs retransforming.
    */
-  private static void installInBackground(AgentRuntime runtime, Instrumentation instrumentation,
-      ClassLoader agentLoader, AtomicReference<Instrumenter> installed) throws IOException {
-    Set<String> targets = TargetTypes.in(agentLoader);
-    runtime.methods().forEach(target -> targets.add(target.className()));
-    DeferredTransformer deferred = new DeferredTransformer(targets);
+  private static DeferredTransformer buildInBackground(Instrumentation instrumentation, ClassLoader agentLoader,
+      CompletableFuture<AgentRuntime> started, AtomicReference<Instrumenter> installed) throws IOException {
+    DeferredTransformer deferred = new DeferredTransformer(TargetTypes.in(agentLoader));
     instrumentation.addTransformer(deferred, false);
     Thread builder = new Thread(() -> {
       try {
         Instrumenter instrumenter = new Instrumenter(instrumentation, agentLoader);
-        deferred.ready(instrumenter.build(runtime.methods()));
+        deferred.ready(instrumenter.build(started.thenApply(AgentRuntime::methods)));
         installed.set(instrumenter);
-        instrumenter.follow(runtime.methods()); // a reload while this was being built
+        instrumenter.follow(started.get().methods()); // a reload while this was being built
+        instrumenter.warmUp();
       } catch (Throwable e) {
         deferred.failed(e);
-        AgentLog.warning("failed to instrument, the host runs unlimited: " + e);
+        if (!started.isCancelled()) { // else the runtime did not start (said where it failed) or already ran
+          AgentLog.warning("failed to instrument, the host runs unlimited: " + e);
+        }
       }
     }, "mcp-ratelimit-instrumentation");
     builder.setDaemon(true);
@@ -89,6 +103,7 @@ public final class RateLimitAgent {
       deferred.failed(e); // no targeted class may wait for a build that never runs
       throw e;
     }
+    return deferred;
   }
 
   private static String startLine(AgentRuntime runtime) {

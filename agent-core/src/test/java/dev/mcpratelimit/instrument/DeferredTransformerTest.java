@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.instrument.ClassFileTransformer;
 import java.security.ProtectionDomain;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -51,6 +52,15 @@ class DeferredTransformerTest {
     deferred.ready(WEAVER);
     assertArrayEquals(WOVEN, loading.get(5, TimeUnit.SECONDS));
     assertArrayEquals(WOVEN, load(deferred, "com/example/Other"), "once ready, every class goes through it");
+  }
+
+  @Test
+  void aClassHeldBackOnceTheConfigurationIsReadWaitsToo() throws Exception {
+    DeferredTransformer deferred = new DeferredTransformer(Set.of(TARGET.replace('/', '.')), TimeUnit.MILLISECONDS.toNanos(50));
+    deferred.holdBack(List.of("com.example.music.CatalogClient"));
+    long start = System.nanoTime();
+    assertNull(load(deferred, "com/example/music/CatalogClient"));
+    assertTrue(System.nanoTime() - start >= TimeUnit.MILLISECONDS.toNanos(40), "a configured method's class waits");
   }
 
   @Test

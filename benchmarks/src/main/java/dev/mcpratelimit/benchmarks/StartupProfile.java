@@ -39,7 +39,7 @@ import java.util.regex.Pattern;
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar dev.mcpratelimit.benchmarks.StartupProfile [--rounds 9] \
  *     [--agent agent/target/mcp-ratelimit-agent.jar] [--server sample-mcp-server/target/sample-mcp-server.jar] \
- *     [--config demo/ratelimit.properties]
+ *     [--config demo/ratelimit.properties] [--compare another-build-of-the-agent.jar]
  * </pre>
  */
 public final class StartupProfile {
@@ -55,12 +55,14 @@ public final class StartupProfile {
     Path server = Path.of("sample-mcp-server/target/sample-mcp-server.jar").toAbsolutePath();
     Path config = Path.of("demo/ratelimit.properties").toAbsolutePath();
     int rounds = 9;
+    Path compare = null; // another build of the agent, timed in the same rounds
     for (int i = 0; i < args.length; i += 2) {
       switch (args[i]) {
         case "--rounds" -> rounds = Integer.parseInt(args[i + 1]);
         case "--agent" -> agent = Path.of(args[i + 1]).toAbsolutePath();
         case "--server" -> server = Path.of(args[i + 1]).toAbsolutePath();
         case "--config" -> config = Path.of(args[i + 1]).toAbsolutePath();
+        case "--compare" -> compare = Path.of(args[i + 1]).toAbsolutePath();
         default -> throw new IllegalArgumentException("unknown argument " + args[i]);
       }
     }
@@ -71,7 +73,7 @@ public final class StartupProfile {
         + "caller.overhead.api-key-sha256=" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
         .digest("overhead-run-key".getBytes(StandardCharsets.UTF_8))) + "\ncaller.overhead.tier=unlimited\n");
 
-    List<Variant> variants = List.of(
+    List<Variant> variants = new ArrayList<>(List.of(
         new Variant("no agent", List.of()),
         new Variant("empty -javaagent (does nothing)", List.of("-javaagent:" + wrapper + "=empty")),
         new Variant("-javaagent with one no-op retransform-capable transformer",
@@ -79,7 +81,10 @@ public final class StartupProfile {
         new Variant("the agent, built-in defaults (no file)", List.of("-javaagent:" + agent)),
         new Variant("the agent, one caller, no method target", List.of("-javaagent:" + agent + "=" + minimal)),
         new Variant("the agent, " + Path.of("").toAbsolutePath().relativize(config) + " (one method target)",
-            List.of("-javaagent:" + agent + "=" + config)));
+            List.of("-javaagent:" + agent + "=" + config))));
+    if (compare != null) {
+      variants.add(new Variant("--compare " + compare.getFileName() + ", same file", List.of("-javaagent:" + compare + "=" + config)));
+    }
 
     System.out.printf(Locale.ROOT, "StartupProfile: %d rounds, %d CPUs, load average %s%n", rounds,
         Runtime.getRuntime().availableProcessors(), loadAverage());
