@@ -356,7 +356,8 @@ class CallerIdentityIT {
     strict.close();
   }
 
-  private static void assertUnauthorized(Response response, int status) {
+  /** A refusal for want of a known key: {@code status}, JSON-RPC -32001, no rate-limit headers. */
+  static void assertUnauthorized(Response response, int status) {
     assertEquals(status, response.status(), () -> "status of " + response);
     response.assertSameId();
     Map<String, Object> error = response.error();
