@@ -10,9 +10,6 @@ import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
 import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,16 +19,12 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * A load run, not a test: a premium caller's per-call latency (sequential {@code get_track} calls
@@ -63,7 +56,6 @@ public final class FloodLatency {
   private static final String BULK_KEY = "flood-latency-bulk-key";
   private static final int FLOOD_WARMUP = 500;
   private static final Map<String, Object> TRACK = Map.of("id", "trk-1-1");
-  private static final Pattern LISTENING = Pattern.compile("\\S+ listening on http://127\\.0\\.0\\.1:(\\d+)/mcp");
   private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
   private FloodLatency() {}
@@ -301,52 +293,23 @@ public final class FloodLatency {
     }
   }
 
-  /** The server's stderr, drained: its port, and a count of its lines. */
+  /** The server's output, drained: its port, and a count of its lines. */
   private static final class ServerLog {
-    final CompletableFuture<Integer> port = new CompletableFuture<>();
     final LongAdder lines = new LongAdder();
     final LongAdder rejectionLines = new LongAdder();
-    final ConcurrentLinkedDeque<String> last = new ConcurrentLinkedDeque<>();
+    private final ServerLines output;
 
     ServerLog(Process process) {
-      drain(process.getInputStream(), "stdout");
-      drain(process.getErrorStream(), "stderr");
-    }
-
-    int awaitPort() throws Exception {
-      try {
-        return port.get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-      } catch (Exception e) {
-        throw new IllegalStateException("the server did not report listening (" + e + "); its last lines:\n"
-            + String.join("\n", last), e);
-      }
-    }
-
-    private void drain(java.io.InputStream stream, String name) {
-      Thread thread = new Thread(() -> {
-        try (BufferedReader reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
-          for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-            lines.increment();
-            if (line.contains("INFO rejected: ")) {
-              rejectionLines.increment();
-            }
-            last.addLast(line);
-            if (last.size() > 50) {
-              last.pollFirst();
-            }
-            Matcher matcher = LISTENING.matcher(line);
-            if (matcher.matches()) {
-              port.complete(Integer.parseInt(matcher.group(1)));
-            }
-          }
-        } catch (IOException e) {
-          // the process is gone
-        } finally {
-          port.completeExceptionally(new IllegalStateException("the server's " + name + " ended"));
+      output = new ServerLines(process, "flood-latency-server", line -> {
+        lines.increment();
+        if (line.contains("INFO rejected: ")) {
+          rejectionLines.increment();
         }
-      }, "flood-latency-server-" + name);
-      thread.setDaemon(true);
-      thread.start();
+      });
+    }
+
+    int awaitPort() {
+      return output.awaitPort(START_TIMEOUT.toSeconds());
     }
   }
 

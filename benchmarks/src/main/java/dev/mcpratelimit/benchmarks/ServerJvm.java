@@ -3,18 +3,9 @@ package dev.mcpratelimit.benchmarks;
 import static dev.mcpratelimit.benchmarks.LoadRuns.destroy;
 
 import com.sun.tools.attach.VirtualMachine;
-import java.io.BufferedReader;
 import java.io.Closeable;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedDeque;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import javax.management.MBeanServerConnection;
 import javax.management.ObjectName;
 import javax.management.remote.JMXConnector;
@@ -29,14 +20,12 @@ import javax.management.remote.JMXServiceURL;
  */
 final class ServerJvm implements Closeable {
 
-  private static final Pattern LISTENING = Pattern.compile("\\S+ listening on http://127\\.0\\.0\\.1:(\\d+)/mcp");
   private static final long START_TIMEOUT_SECONDS = 60;
   private static final ObjectName THREADING = objectName("java.lang:type=Threading");
 
   private final Process process;
   private final Thread reaper;
-  private final CompletableFuture<Integer> port = new CompletableFuture<>();
-  private final ConcurrentLinkedDeque<String> last = new ConcurrentLinkedDeque<>();
+  private final ServerLines lines;
   private JMXConnector jmx;
   private MBeanServerConnection connection;
 
@@ -45,18 +34,12 @@ final class ServerJvm implements Closeable {
     process = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.PIPE).start();
     reaper = new Thread(() -> destroy(process), "overhead-run-reaper");
     Runtime.getRuntime().addShutdownHook(reaper);
-    drain(process.getInputStream(), "stdout");
-    drain(process.getErrorStream(), "stderr");
+    lines = new ServerLines(process, "overhead-run-server", line -> { });
   }
 
   /** Waits until the server listens and opens the JMX connection; returns its port. */
   int awaitReady() throws Exception {
-    int listening;
-    try {
-      listening = port.get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new IllegalStateException("the server did not report listening (" + e + ")", e);
-    }
+    int listening = lines.awaitPort(START_TIMEOUT_SECONDS);
     VirtualMachine vm = VirtualMachine.attach(Long.toString(process.pid()));
     String address;
     try {
@@ -80,7 +63,7 @@ final class ServerJvm implements Closeable {
 
   /** The server's last lines of output, for an error message. */
   String lastLines() {
-    return String.join("\n", last);
+    return lines.lastLines();
   }
 
   @Override
@@ -99,29 +82,6 @@ final class ServerJvm implements Closeable {
         // the hook runs anyway
       }
     }
-  }
-
-  private void drain(InputStream stream, String name) {
-    Thread thread = new Thread(() -> {
-      try (BufferedReader reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
-        for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-          last.addLast(line);
-          if (last.size() > 50) {
-            last.pollFirst();
-          }
-          Matcher matcher = LISTENING.matcher(line);
-          if (matcher.matches()) {
-            port.complete(Integer.parseInt(matcher.group(1)));
-          }
-        }
-      } catch (IOException e) {
-        // the process is gone
-      } finally {
-        port.completeExceptionally(new IllegalStateException("the server's " + name + " ended"));
-      }
-    }, "overhead-run-server-" + name);
-    thread.setDaemon(true);
-    thread.start();
   }
 
   private static ObjectName objectName(String name) {
