@@ -16,9 +16,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Reactive servers with the Redis store: Spring AI WebFlux servers decide each tools/call on Redis
- * without waiting on their Netty event loops (the decision is chained onto a worker), so two of
- * them share one limit. A is Spring AI 1.0.3 (MCP SDK 0.10, SSE), B Spring AI 2.0.0 (SDK 1.x,
- * Streamable HTTP): two SDK ranges' advice. Before the chaining, each decided on buckets of its own.
+ * without waiting on their Netty event loops (the decision is chained onto a worker), so they
+ * share one limit. A is Spring AI 1.0.3 (MCP SDK 0.10, SSE), B Spring AI 2.0.0 (SDK 1.x,
+ * Streamable HTTP), C Spring AI 1.1.3 stateless (the stateless server's dispatch): two SDK ranges'
+ * advice. Before the chaining, each decided on buckets of its own.
  */
 class RedisReactiveIT {
 
@@ -32,6 +33,7 @@ class RedisReactiveIT {
   private static RedisProcess redis;
   private static ForkedServer a;
   private static ForkedServer b;
+  private static ForkedServer c;
   private static final List<RawMcpClient> clients = new ArrayList<>();
 
   @BeforeAll
@@ -49,6 +51,7 @@ class RedisReactiveIT {
     Path servers = Path.of(System.getProperty("matrix.servers.dir"));
     a = webflux(servers.resolve("spring-ai-1.0.3-webflux.jar"), config);
     b = webflux(servers.resolve("spring-ai-2.0.0-webflux.jar"), config, "--spring.ai.mcp.server.protocol=STREAMABLE");
+    c = webflux(servers.resolve("spring-ai-1.1.3-webflux.jar"), config, "--spring.ai.mcp.server.protocol=STATELESS");
   }
 
   private static ForkedServer webflux(Path jar, Path config, String... more) throws Exception {
@@ -61,7 +64,7 @@ class RedisReactiveIT {
   @AfterAll
   static void stop() {
     clients.forEach(RawMcpClient::close);
-    Calls.closeAll(a, b, redis);
+    Calls.closeAll(a, b, c, redis);
   }
 
   private static RawMcpClient onA(String key) {
@@ -72,6 +75,12 @@ class RedisReactiveIT {
 
   private static RawMcpClient onB(String key) {
     RawMcpClient client = RawMcpClient.open(URI.create(b.url()), VERSION_STREAMABLE, McpClients.API_KEY_HEADER, key);
+    clients.add(client);
+    return client;
+  }
+
+  private static RawMcpClient onC(String key) {
+    RawMcpClient client = RawMcpClient.open(URI.create(c.url()), VERSION_STREAMABLE, McpClients.API_KEY_HEADER, key);
     clients.add(client);
     return client;
   }
@@ -89,26 +98,26 @@ class RedisReactiveIT {
   }
 
   @Test
-  void callsAlternatingBetweenTwoWebFluxServersAdmitExactlyTheBurstTogether() {
-    RawMcpClient sse = onA("key-walker");
-    RawMcpClient streamable = onB("key-walker");
+  void callsTakingTurnsOnThreeWebFluxServersAdmitExactlyTheBurstTogether() {
+    List<RawMcpClient> turns = List.of(onA("key-walker"), onB("key-walker"), onC("key-walker"));
     StringBuilder trace = new StringBuilder();
     int admitted = 0;
-    List<Integer> refusedStatusesOnB = new ArrayList<>();
+    List<Integer> refusedStatuses = new ArrayList<>();
     for (int i = 0; i < 16; i++) {
-      RawMcpClient.Response response = (i % 2 == 0 ? sse : streamable).callTool("echo", ECHO);
+      RawMcpClient.Response response = turns.get(i % 3).callTool("echo", ECHO);
       boolean yes = admitted(response);
-      trace.append(i % 2 == 0 ? 'A' : 'B').append(yes ? '+' : '-').append(' ');
+      trace.append("ABC".charAt(i % 3)).append(yes ? '+' : '-').append(' ');
       admitted += yes ? 1 : 0;
-      if (!yes && i % 2 == 1) {
-        refusedStatusesOnB.add(response.status());
+      if (!yes && i % 3 != 0) {
+        refusedStatuses.add(response.status());
       }
     }
     int total = admitted;
-    assertEquals(10, admitted, () -> "one burst of 10 for both servers, not 10 each: " + trace
-        + "\n--- A:\n" + String.join("\n", a.stderr()) + "\n--- B:\n" + String.join("\n", b.stderr()));
-    assertEquals(List.of(429, 429, 429), refusedStatusesOnB, "the Streamable HTTP refusals, decided on a worker");
-    for (ForkedServer server : List.of(a, b)) {
+    assertEquals(10, admitted, () -> "one burst of 10 for the three servers, not 10 each: " + trace
+        + "\n--- A:\n" + String.join("\n", a.stderr()) + "\n--- B:\n" + String.join("\n", b.stderr())
+        + "\n--- C:\n" + String.join("\n", c.stderr()));
+    assertEquals(List.of(429, 429, 429, 429), refusedStatuses, "the Streamable and stateless refusals, decided on a worker");
+    for (ForkedServer server : List.of(a, b, c)) {
       assertTrue(server.stderr().stream().noneMatch(line -> line.contains("does not answer")),
           () -> "an outage: " + String.join("\n", server.stderr()));
     }
