@@ -12,7 +12,12 @@ public final class ApiKeys {
 
   /** Lowercase hex SHA-256 of the key's UTF-8 bytes, as {@code caller.<id>.api-key-sha256} expects. */
   public static String sha256Hex(String apiKey) {
-    return HexFormat.of().formatHex(SHA256.get().digest(apiKey.getBytes(StandardCharsets.UTF_8)));
+    return HexFormat.of().formatHex(sha256(apiKey));
+  }
+
+  /** The SHA-256 of the key's UTF-8 bytes. */
+  static byte[] sha256(String apiKey) {
+    return SHA256.get().digest(apiKey.getBytes(StandardCharsets.UTF_8));
   }
 
   /** One digest per thread: looking one up on every HTTP call cost more than hashing the key. */

@@ -9,16 +9,16 @@ import java.util.Optional;
 public final class CallerDirectory {
 
   private final Map<String, Caller> byId;
-  private final Map<String, Caller> byKeyHash;
+  private final Map<KeyDigest, Caller> byKeyHash;
 
   /** @param callers callers with distinct ids and distinct key hashes (the config parser checks) */
   public CallerDirectory(Collection<Caller> callers) {
     Map<String, Caller> ids = new HashMap<>();
-    Map<String, Caller> hashes = new HashMap<>();
+    Map<KeyDigest, Caller> hashes = new HashMap<>();
     for (Caller caller : callers) {
       ids.put(caller.id(), caller);
       if (caller.apiKeySha256() != null) {
-        hashes.put(caller.apiKeySha256(), caller);
+        hashes.put(KeyDigest.ofHex(caller.apiKeySha256()), caller);
       }
     }
     this.byId = Map.copyOf(ids);
@@ -31,6 +31,6 @@ public final class CallerDirectory {
 
   /** The caller whose key this is; the key is hashed here and goes no further. */
   public Optional<Caller> byApiKey(String apiKey) {
-    return Optional.ofNullable(byKeyHash.get(ApiKeys.sha256Hex(apiKey)));
+    return Optional.ofNullable(byKeyHash.get(KeyDigest.of(apiKey)));
   }
 }

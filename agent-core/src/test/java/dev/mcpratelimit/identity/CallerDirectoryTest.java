@@ -20,6 +20,17 @@ class CallerDirectoryTest {
   }
 
   @Test
+  void aDigestIsComparedOverAllItsBytesAndInEitherCaseOfItsHex() {
+    String hex = ApiKeys.sha256Hex("alice-secret");
+    assertEquals(KeyDigest.of("alice-secret"), KeyDigest.ofHex(hex.toUpperCase(java.util.Locale.ROOT)));
+    String lastByteOff = hex.substring(0, 62) + (hex.endsWith("00") ? "01" : "00");
+    assertEquals(KeyDigest.ofHex(hex).hashCode(), KeyDigest.ofHex(lastByteOff).hashCode(), "same first four bytes");
+    assertFalse(KeyDigest.ofHex(hex).equals(KeyDigest.ofHex(lastByteOff)));
+    Caller upper = new Caller("alice", "premium", hex.toUpperCase(java.util.Locale.ROOT));
+    assertEquals(upper, new CallerDirectory(List.of(upper)).byApiKey("alice-secret").orElseThrow());
+  }
+
+  @Test
   void theHashMatchesSha256sum() {
     // printf %s hello | sha256sum
     assertEquals("2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824", ApiKeys.sha256Hex("hello"));
