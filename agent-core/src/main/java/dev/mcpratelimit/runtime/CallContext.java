@@ -146,7 +146,9 @@ public final class CallContext {
   public static ToolCallVerdict takeDecided() {
     Slot slot = SLOT.get();
     ToolCallVerdict verdict = slot.decided;
-    slot.decided = null;
+    if (verdict != null) { // every call asks: it writes only when there is something to take
+      slot.decided = null;
+    }
     return verdict;
   }
 
