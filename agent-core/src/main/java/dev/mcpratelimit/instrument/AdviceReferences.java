@@ -10,7 +10,6 @@ import net.bytebuddy.description.field.FieldDescription;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDefinition;
 import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.dynamic.ClassFileLocator;
 import net.bytebuddy.jar.asm.ClassReader;
 import net.bytebuddy.jar.asm.ClassVisitor;
 import net.bytebuddy.jar.asm.FieldVisitor;
@@ -62,7 +61,7 @@ final class AdviceReferences {
 
   /** The references {@code loader} cannot resolve, in the order the advice uses them. */
   List<Reference> missingIn(ClassLoader loader) {
-    TypePool pool = TypePool.Default.of(ClassFileLocator.ForClassLoader.of(loader));
+    TypePool pool = TypePool.Default.of(RecordedLocator.of(loader));
     List<Reference> missing = new ArrayList<>();
     for (Reference reference : references) {
       TypePool.Resolution resolution = pool.describe(reference.owner().replace('/', '.'));

@@ -11,6 +11,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
  * Stands in, from JVM start, for the instrumentation that is built on a background thread: building
@@ -18,28 +20,49 @@ import java.util.concurrent.TimeoutException;
  * Until it is ready, classes it does not target load untouched (it would leave them so anyway),
  * and a class it targets waits for it, so no class is loaded uninstrumented by accident.
  *
- * <p>All waits share one deadline, {@link #WAIT_SECONDS} after JVM start: should the build be that
- * late, the host is never held up again, and what loaded meanwhile stays uninstrumented (one
- * warning says so).
+ * <p>The build starts when {@link #build} is first called: at once, or only when a class needs
+ * it (when a cache of woven classes usually serves them, see {@link CachedWeaving}). All waits
+ * share one deadline, {@link #WAIT_SECONDS} after the build starts: should it be that late, the
+ * host is never held up again, and what loaded meanwhile stays uninstrumented (one warning says so).
  */
 final class DeferredTransformer implements ClassFileTransformer {
 
-  /** How long after the agent starts a targeted class load may wait for the instrumentation. */
+  /** How long after the build starts a targeted class load may wait for the instrumentation. */
   static final long WAIT_SECONDS = 10;
 
   private final Set<String> classes;
-  private final long deadlineNanos;
+  private final long waitNanos;
+  private final Consumer<DeferredTransformer> builder;
+  private final AtomicBoolean building = new AtomicBoolean();
+  private volatile long deadlineNanos;
   private final CompletableFuture<ClassFileTransformer> instrumentation = new CompletableFuture<>();
 
-  /** @param classes the binary names of every class the instrumentation may change */
-  DeferredTransformer(Set<String> classes) {
-    this(classes, TimeUnit.SECONDS.toNanos(WAIT_SECONDS));
+  /**
+   * @param classes the binary names of every class the instrumentation may change
+   * @param builder starts building the instrumentation (run once), which ends in {@link #ready} or {@link #failed}
+   */
+  DeferredTransformer(Set<String> classes, Consumer<DeferredTransformer> builder) {
+    this(classes, builder, TimeUnit.SECONDS.toNanos(WAIT_SECONDS));
   }
 
-  DeferredTransformer(Set<String> classes, long waitNanos) {
+  DeferredTransformer(Set<String> classes, Consumer<DeferredTransformer> builder, long waitNanos) {
     this.classes = ConcurrentHashMap.newKeySet();
     holdBack(classes);
-    this.deadlineNanos = System.nanoTime() + waitNanos;
+    this.builder = builder;
+    this.waitNanos = waitNanos;
+  }
+
+  /** Starts building the instrumentation, unless that has started already. */
+  void build() {
+    if (building.compareAndSet(false, true)) {
+      deadlineNanos = System.nanoTime() + waitNanos;
+      try {
+        builder.accept(this);
+      } catch (Throwable e) {
+        failed(e); // no targeted class may wait for a build that never runs
+        throw e;
+      }
+    }
   }
 
   /** Targets known only once the configuration is read (its methods); before the host's first class loads. */
@@ -47,8 +70,18 @@ final class DeferredTransformer implements ClassFileTransformer {
     binaryNames.forEach(name -> classes.add(name.replace('.', '/')));
   }
 
+  /** Whether the class with this internal name waits for the instrumentation. */
+  boolean holdsBack(String className) {
+    return classes.contains(className);
+  }
+
   void ready(ClassFileTransformer built) {
     instrumentation.complete(built);
+  }
+
+  /** Runs {@code then} with the instrumentation once it is ready, on the thread that made it so. */
+  void whenReady(Consumer<ClassFileTransformer> then) {
+    instrumentation.thenAccept(then);
   }
 
   void failed(Throwable error) {
@@ -69,28 +102,38 @@ final class DeferredTransformer implements ClassFileTransformer {
     return built == null ? null : built.transform(loader, className, redefined, domain, bytes);
   }
 
-  /** The instrumentation, once built (waited for if {@code className} is a target); else {@code null}. */
-  private ClassFileTransformer instrumentationFor(String className) {
+  /** The instrumentation, once built (waited for, the build started, if {@code className} is a target); else {@code null}. */
+  ClassFileTransformer instrumentationFor(String className) {
     if (instrumentation.isDone()) {
-      return instrumentation.isCompletedExceptionally() ? null : instrumentation.join();
+      return built();
     }
-    if (className == null || !classes.contains(className)) {
-      return null; // not a target: the instrumentation would leave it as it is
+    return className != null && classes.contains(className) ? awaited(className) : null;
+  }
+
+  /** The instrumentation, the build started and waited for if need be; {@code null} if it failed or is too late. */
+  ClassFileTransformer awaited(String className) {
+    if (instrumentation.isDone()) {
+      return built();
     }
     try {
+      build();
       return instrumentation.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
       if (instrumentation.completeExceptionally(e)) {
-        AgentLog.warning("the instrumentation was not ready " + WAIT_SECONDS + " s after start; "
+        AgentLog.warning("the instrumentation was not ready " + WAIT_SECONDS + " s after its build started; "
             + className.replace('/', '.') + " and the classes loaded after it stay uninstrumented"
             + " (the host runs unlimited until it is restarted)");
       }
       return null;
-    } catch (ExecutionException e) {
+    } catch (ExecutionException | RuntimeException e) {
       return null; // reported where it failed
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return null;
     }
+  }
+
+  private ClassFileTransformer built() {
+    return instrumentation.isCompletedExceptionally() ? null : instrumentation.join();
   }
 }

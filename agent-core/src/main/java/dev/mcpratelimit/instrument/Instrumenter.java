@@ -90,10 +90,12 @@ final class Instrumenter {
         .disableClassFormatChanges()
         .with(retransform ? AgentBuilder.RedefinitionStrategy.RETRANSFORMATION : AgentBuilder.RedefinitionStrategy.DISABLED)
         .with(AgentBuilder.TypeStrategy.Default.DECORATE)
+        .with(RecordedLocator.LOCATIONS) // what a weave reads decides whether a later start may reuse it
         .with(new AgentBuilder.Listener.Adapter() {
           @Override
           public void onError(String typeName, ClassLoader loader, net.bytebuddy.utility.JavaModule module,
               boolean loaded, Throwable error) {
+            WeaveInputs.failed();
             AgentLog.warning("could not instrument " + typeName + ", left as it was: " + error);
           }
         })

@@ -53,6 +53,7 @@ final class MethodInstrumentation {
         builder = builder.type(named(target.className()))
             .transform(new AgentBuilder.Transformer.ForAdvice()
                 .include(agentLoader)
+                .with(RecordedLocator.LOCATIONS)
                 .advice(named(target.methodName()).and(not(isAbstract())), LimitedMethodAdvice.class.getName()));
         fresh.add(target);
         types.add(target.className());

@@ -20,8 +20,10 @@ public final class ModuleFit implements ElementMatcher<ClassLoader> {
 
   private final InstrumentationModule module;
   private final AdviceReferences references;
-  /** Per loader: {@code null} if the module fits, else why not. */
-  private final Map<ClassLoader, String> misfits = new WeakHashMap<>();
+  /** Per loader: why the module does not fit ({@code null} if it does), and what deciding that read there. */
+  private final Map<ClassLoader, Decided> misfits = new WeakHashMap<>();
+
+  private record Decided(String misfit, Set<WeaveInputs.Read> reads) {}
 
   ModuleFit(InstrumentationModule module, AdviceReferences references) {
     this.module = module;
@@ -55,15 +57,19 @@ public final class ModuleFit implements ElementMatcher<ClassLoader> {
 
   /** Why the module does not fit {@code loader}, or {@code null} if it does. */
   public synchronized String misfit(ClassLoader loader) {
-    if (misfits.containsKey(loader)) {
-      return misfits.get(loader);
+    Decided decided = misfits.get(loader);
+    if (decided == null) {
+      try (WeaveInputs.Recording recording = WeaveInputs.record()) {
+        decided = new Decided(decide(loader), Set.copyOf(recording.reads()));
+      }
+      misfits.put(loader, decided);
+      if (decided.misfit == null) {
+        AgentLog.fine("module " + module.name() + " fits " + SdkVersion.of(loader) + " in " + loader);
+      }
+    } else {
+      WeaveInputs.readAgain(decided.reads); // each class woven in the loader depends on the fit too
     }
-    String misfit = decide(loader);
-    misfits.put(loader, misfit);
-    if (misfit == null) {
-      AgentLog.fine("module " + module.name() + " fits " + SdkVersion.of(loader) + " in " + loader);
-    }
-    return misfit;
+    return decided.misfit;
   }
 
   private String decide(ClassLoader loader) {
@@ -86,7 +92,10 @@ public final class ModuleFit implements ElementMatcher<ClassLoader> {
   }
 
   private static boolean has(ClassLoader loader, String className) {
-    return loader.getResource(className.replace('.', '/') + ".class") != null;
+    String resource = className.replace('.', '/') + ".class";
+    boolean present = loader.getResource(resource) != null;
+    WeaveInputs.presence(resource, present);
+    return present;
   }
 
   /** The reasons each of {@code fits} gives for {@code loader}, for one warning. */

@@ -37,29 +37,31 @@ public final class RateLimitAgent {
     try {
       ClassLoader agentLoader = RateLimitAgent.class.getClassLoader();
       AtomicReference<Instrumenter> installed = new AtomicReference<>();
-      CompletableFuture<AgentRuntime> started = new CompletableFuture<>();
-      DeferredTransformer deferred = atJvmStart && AgentRuntime.current() == null
-          ? buildInBackground(instrumentation, agentLoader, started, installed) : null;
+      CompletableFuture<List<MethodTarget>> methodsAtStart = new CompletableFuture<>();
+      JvmStart jvmStart = atJvmStart && AgentRuntime.current() == null
+          ? JvmStart.begin(instrumentation, agentLoader, methodsAtStart, installed) : null;
       AgentRuntime runtime;
       try {
         runtime = AgentRuntime.start(argument, config -> {
           Instrumenter instrumenter = installed.get();
           if (instrumenter != null) {
             instrumenter.follow(config.methods());
+          } else if (jvmStart != null) {
+            jvmStart.reloaded(config.methods());
           }
         });
       } catch (Throwable e) {
-        started.cancel(false); // the builder stops quietly: the catch below says why
+        methodsAtStart.cancel(false); // the builder stops quietly: the catch below says why
         throw e;
       }
       if (runtime == null) {
-        started.cancel(false);
+        methodsAtStart.cancel(false);
         AgentLog.warning("already running in this JVM; ignoring the second start");
         return;
       }
-      if (deferred != null) {
-        deferred.holdBack(runtime.methods().stream().map(MethodTarget::className).toList());
-        started.complete(runtime);
+      if (jvmStart != null) {
+        jvmStart.configured(runtime.methods());
+        methodsAtStart.complete(runtime.methods());
       } else {
         Instrumenter instrumenter = new Instrumenter(instrumentation, agentLoader);
         instrumenter.installNow(runtime.methods());
@@ -74,36 +76,73 @@ public final class RateLimitAgent {
 
   /**
    * At JVM start no class the agent targets is loaded yet: the instrumentation is built on a
-   * daemon thread from the start of {@code premain} (the modules while this thread reads the
-   * configuration, then the methods it names), and a {@link DeferredTransformer} holds back any
-   * targeted class that loads before it is ready. Nothing needs retransforming.
+   * daemon thread (the modules while this thread reads the configuration, then the methods it
+   * names), and a {@link DeferredTransformer} holds back any targeted class that loads before it
+   * is ready. Nothing needs retransforming. With a {@link WovenClassCache} that already holds
+   * classes, the build waits until a class misses it.
    */
-  private static DeferredTransformer buildInBackground(Instrumentation instrumentation, ClassLoader agentLoader,
-      CompletableFuture<AgentRuntime> started, AtomicReference<Instrumenter> installed) throws IOException {
-    DeferredTransformer deferred = new DeferredTransformer(TargetTypes.in(agentLoader));
-    instrumentation.addTransformer(deferred, false);
-    Thread builder = new Thread(() -> {
-      try {
-        Instrumenter instrumenter = new Instrumenter(instrumentation, agentLoader);
-        deferred.ready(instrumenter.build(started.thenApply(AgentRuntime::methods)));
-        installed.set(instrumenter);
-        instrumenter.follow(started.get().methods()); // a reload while this was being built
-        instrumenter.warmUp();
-      } catch (Throwable e) {
-        deferred.failed(e);
-        if (!started.isCancelled()) { // else the runtime did not start (said where it failed) or already ran
-          AgentLog.warning("failed to instrument, the host runs unlimited: " + e);
-        }
-      }
-    }, "mcp-ratelimit-instrumentation");
-    builder.setDaemon(true);
-    try {
-      builder.start();
-    } catch (Throwable e) {
-      deferred.failed(e); // no targeted class may wait for a build that never runs
-      throw e;
+  private static final class JvmStart {
+
+    private final DeferredTransformer deferred;
+    private final CachedWeaving cached;
+    /** The configured methods the instrumentation is built with, once the file is read. */
+    private volatile List<MethodTarget> methodsAtStart;
+
+    private JvmStart(DeferredTransformer deferred, CachedWeaving cached) {
+      this.deferred = deferred;
+      this.cached = cached;
     }
-    return deferred;
+
+    static JvmStart begin(Instrumentation instrumentation, ClassLoader agentLoader,
+        CompletableFuture<List<MethodTarget>> methodsAtStart, AtomicReference<Instrumenter> installed) throws IOException {
+      TargetTypes targets = TargetTypes.in(agentLoader);
+      DeferredTransformer deferred = new DeferredTransformer(targets.waitedFor(),
+          self -> builder(self, instrumentation, agentLoader, methodsAtStart, installed).start());
+      WovenClassCache cache = WovenClassCache.open();
+      CachedWeaving cached = cache == null ? null : CachedWeaving.before(deferred, cache, targets.notWaitedFor());
+      instrumentation.addTransformer(cached == null ? deferred : cached, false);
+      if (cached == null || !cached.lazy()) {
+        deferred.build();
+      }
+      return new JvmStart(deferred, cached);
+    }
+
+    /** The configuration is read, before the host's first class loads. */
+    void configured(List<MethodTarget> methods) {
+      deferred.holdBack(methods.stream().map(MethodTarget::className).toList());
+      if (cached != null) {
+        cached.methods(methods);
+      }
+      methodsAtStart = methods;
+    }
+
+    /** A reload before the instrumentation exists: a lazy build starts if it names new methods (it follows them once ready). */
+    void reloaded(List<MethodTarget> methods) {
+      List<MethodTarget> atStart = methodsAtStart;
+      if (atStart != null && !atStart.containsAll(methods)) {
+        deferred.build();
+      }
+    }
+
+    private static Thread builder(DeferredTransformer deferred, Instrumentation instrumentation, ClassLoader agentLoader,
+        CompletableFuture<List<MethodTarget>> methodsAtStart, AtomicReference<Instrumenter> installed) {
+      Thread builder = new Thread(() -> {
+        try {
+          Instrumenter instrumenter = new Instrumenter(instrumentation, agentLoader);
+          deferred.ready(instrumenter.build(methodsAtStart));
+          installed.set(instrumenter);
+          instrumenter.follow(AgentRuntime.current().methods()); // a reload while this was being built
+          instrumenter.warmUp();
+        } catch (Throwable e) {
+          deferred.failed(e);
+          if (!methodsAtStart.isCancelled()) { // else the runtime did not start (said where it failed) or already ran
+            AgentLog.warning("failed to instrument, the host runs unlimited: " + e);
+          }
+        }
+      }, "mcp-ratelimit-instrumentation");
+      builder.setDaemon(true);
+      return builder;
+    }
   }
 
   private static String startLine(AgentRuntime runtime) {

@@ -1,5 +1,6 @@
 package dev.mcpratelimit.instrument;
 
+import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.util.List;
 import java.util.Properties;
@@ -17,9 +18,11 @@ final class SdkVersion {
   static String of(ClassLoader loader) {
     for (String resource : ARTIFACTS) {
       try (InputStream in = loader == null ? null : loader.getResourceAsStream(resource)) {
-        if (in != null) {
+        byte[] content = in == null ? null : in.readAllBytes();
+        WeaveInputs.read(resource, content); // a woven class's log lines name it
+        if (content != null) {
           Properties properties = new Properties();
-          properties.load(in);
+          properties.load(new ByteArrayInputStream(content));
           String version = properties.getProperty("version");
           if (version != null && version.length() <= 40) {
             return "MCP SDK " + version.replaceAll("[^0-9A-Za-z.+-]", "?");

@@ -13,27 +13,39 @@ import java.util.Set;
  * {@value #RESOURCE} (the jar holds them appended; each module's test checks its list against its
  * points). Read at JVM start, when loading a module would load Byte Buddy on the host's thread:
  * only these classes wait for the instrumentation, and the rest of the SDK loads while it is built.
+ * A class marked {@value #NOT_WAITED_FOR} is changed too, but never waited for
+ * ({@link InstrumentationPoint#notWaitedFor}).
+ *
+ * @param waitedFor the classes that wait for the instrumentation
+ * @param notWaitedFor the classes it changes only if they load once it is ready
  */
-final class TargetTypes {
+record TargetTypes(Set<String> waitedFor, Set<String> notWaitedFor) {
 
   static final String RESOURCE = "META-INF/mcp-ratelimit/targets";
+  static final String NOT_WAITED_FOR = "(not waited for)";
 
-  private TargetTypes() {}
-
-  static Set<String> in(ClassLoader agentLoader) throws IOException {
-    Set<String> types = new HashSet<>();
+  static TargetTypes in(ClassLoader agentLoader) throws IOException {
     try (InputStream in = agentLoader.getResourceAsStream(RESOURCE)) {
       if (in == null) {
         throw new IOException(RESOURCE + " is not in the agent jar");
       }
-      BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-      for (String line; (line = lines.readLine()) != null; ) {
-        String type = line.strip();
-        if (!type.isEmpty() && !type.startsWith("#")) {
-          types.add(type);
-        }
+      return read(in);
+    }
+  }
+
+  /** The list as one module's file or the jar's appended one gives it. */
+  static TargetTypes read(InputStream in) throws IOException {
+    Set<String> waitedFor = new HashSet<>();
+    Set<String> notWaitedFor = new HashSet<>();
+    BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+    for (String line; (line = lines.readLine()) != null; ) {
+      String type = line.strip();
+      if (type.endsWith(NOT_WAITED_FOR)) {
+        notWaitedFor.add(type.substring(0, type.length() - NOT_WAITED_FOR.length()).strip());
+      } else if (!type.isEmpty() && !type.startsWith("#")) {
+        waitedFor.add(type);
       }
     }
-    return types;
+    return new TargetTypes(Set.copyOf(waitedFor), Set.copyOf(notWaitedFor));
   }
 }

@@ -1,5 +1,7 @@
 package dev.mcpratelimit.runtime;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.logging.Formatter;
 import java.util.logging.Handler;
 import java.util.logging.Level;
@@ -58,15 +60,70 @@ public final class AgentLog {
   }
 
   public static void info(String message) {
-    logger().info(message);
+    log(Level.INFO, message);
   }
 
   public static void warning(String message) {
-    logger().warning(message);
+    log(Level.WARNING, message);
   }
 
   public static void fine(String message) {
-    logger().fine(message);
+    log(Level.FINE, message);
+  }
+
+  private static void log(Level level, String message) {
+    Capture capture = CAPTURE.get();
+    if (capture != null) {
+      capture.lines.add(level.getName() + " " + message);
+      if (capture.quiet) {
+        return;
+      }
+    }
+    logger().log(level, message);
+  }
+
+  private static final ThreadLocal<Capture> CAPTURE = new ThreadLocal<>();
+
+  /**
+   * The lines said on one thread while a class is woven, kept to be said again ({@link #sayAgain})
+   * wherever that weave's result is reused instead of weaving.
+   */
+  public static final class Capture implements AutoCloseable {
+    private final List<String> lines = new ArrayList<>();
+    private final boolean quiet;
+    private final Capture outer;
+
+    private Capture(boolean quiet, Capture outer) {
+      this.quiet = quiet;
+      this.outer = outer;
+    }
+
+    /** Each line as its level's name, a space and the message. */
+    public List<String> lines() {
+      return lines;
+    }
+
+    @Override
+    public void close() {
+      CAPTURE.set(outer);
+    }
+  }
+
+  /** @param quiet keep the lines without saying them (a weave whose result is only kept for later) */
+  public static Capture capture(boolean quiet) {
+    Capture capture = new Capture(quiet, CAPTURE.get());
+    CAPTURE.set(capture);
+    return capture;
+  }
+
+  /** Says a line {@link Capture} kept. */
+  public static void sayAgain(String line) {
+    int space = line.indexOf(' ');
+    try {
+      log(Level.parse(line.substring(0, space)), line.substring(space + 1));
+    } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
+      log(Level.INFO, line);
+    }
   }
 
   private static Handler stderrHandler() {

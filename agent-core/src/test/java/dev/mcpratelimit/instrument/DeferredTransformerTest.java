@@ -1,6 +1,7 @@
 package dev.mcpratelimit.instrument;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,6 +11,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 class DeferredTransformerTest {
@@ -25,13 +28,16 @@ class DeferredTransformerTest {
     }
   };
 
+  /** The test makes it ready (or not) itself. */
+  private static final Consumer<DeferredTransformer> BUILT_ELSEWHERE = deferred -> {};
+
   private static byte[] load(DeferredTransformer deferred, String className) throws Exception {
     return deferred.transform(null, className, null, null, new byte[0]);
   }
 
   @Test
   void beforeItIsReadyAClassItDoesNotTargetLoadsAtOnceUntouched() throws Exception {
-    DeferredTransformer deferred = new DeferredTransformer(Set.of(TARGET.replace('/', '.')));
+    DeferredTransformer deferred = new DeferredTransformer(Set.of(TARGET.replace('/', '.')), BUILT_ELSEWHERE);
     long start = System.nanoTime();
     assertNull(load(deferred, "com/example/Other"));
     assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(1));
@@ -39,7 +45,7 @@ class DeferredTransformerTest {
 
   @Test
   void aTargetedClassWaitsForTheInstrumentationThenIsWoven() throws Exception {
-    DeferredTransformer deferred = new DeferredTransformer(Set.of(TARGET.replace('/', '.')));
+    DeferredTransformer deferred = new DeferredTransformer(Set.of(TARGET.replace('/', '.')), BUILT_ELSEWHERE);
     CompletableFuture<byte[]> loading = CompletableFuture.supplyAsync(() -> {
       try {
         return load(deferred, TARGET);
@@ -56,7 +62,7 @@ class DeferredTransformerTest {
 
   @Test
   void aClassHeldBackOnceTheConfigurationIsReadWaitsToo() throws Exception {
-    DeferredTransformer deferred = new DeferredTransformer(Set.of(TARGET.replace('/', '.')), TimeUnit.MILLISECONDS.toNanos(50));
+    DeferredTransformer deferred = new DeferredTransformer(Set.of(TARGET.replace('/', '.')), BUILT_ELSEWHERE, TimeUnit.MILLISECONDS.toNanos(50));
     deferred.holdBack(List.of("com.example.music.CatalogClient"));
     long start = System.nanoTime();
     assertNull(load(deferred, "com/example/music/CatalogClient"));
@@ -66,7 +72,7 @@ class DeferredTransformerTest {
   @Test
   void pastTheDeadlineNoLoadWaitsAgainAndALateBuildIsNotUsed() throws Exception {
     DeferredTransformer deferred = new DeferredTransformer(
-        Set.of(TARGET.replace("/", "."), "io.modelcontextprotocol.server.McpStatelessAsyncServer"),
+        Set.of(TARGET.replace("/", "."), "io.modelcontextprotocol.server.McpStatelessAsyncServer"), BUILT_ELSEWHERE,
         TimeUnit.MILLISECONDS.toNanos(50));
     assertNull(load(deferred, TARGET));
     long start = System.nanoTime();
@@ -77,8 +83,32 @@ class DeferredTransformerTest {
   }
 
   @Test
+  void aLazyBuildStartsOnceWhenTheFirstTargetedClassArrives() throws Exception {
+    AtomicInteger builds = new AtomicInteger();
+    DeferredTransformer deferred = new DeferredTransformer(Set.of(TARGET.replace('/', '.')), self -> {
+      builds.incrementAndGet();
+      self.ready(WEAVER);
+    });
+    assertNull(load(deferred, "com/example/Other"));
+    assertEquals(0, builds.get(), "a class it does not target builds nothing");
+    assertArrayEquals(WOVEN, load(deferred, TARGET));
+    deferred.build();
+    assertArrayEquals(WOVEN, load(deferred, TARGET));
+    assertEquals(1, builds.get(), "built once");
+  }
+
+  @Test
+  void aBuildThatCannotStartLetsTheClassLoadUntouched() throws Exception {
+    DeferredTransformer deferred = new DeferredTransformer(Set.of(TARGET.replace('/', '.')), self -> {
+      throw new IllegalStateException("no thread today");
+    });
+    assertNull(load(deferred, TARGET));
+    assertNull(load(deferred, TARGET), "and never waits again");
+  }
+
+  @Test
   void aFailedBuildLetsEveryClassLoadUntouched() throws Exception {
-    DeferredTransformer deferred = new DeferredTransformer(Set.of(TARGET.replace('/', '.')));
+    DeferredTransformer deferred = new DeferredTransformer(Set.of(TARGET.replace('/', '.')), BUILT_ELSEWHERE);
     deferred.failed(new IllegalStateException("no Byte Buddy today"));
     assertNull(load(deferred, TARGET));
   }

@@ -33,8 +33,10 @@ public final class ModuleConformance {
     assertNull(ModuleFit.of(module, module.points(), loader).misfit(loader), module.name() + " must fit the version it is compiled against");
     ClassFileLocator locator = ClassFileLocator.ForClassLoader.of(loader);
     TypePool pool = TypePool.Default.of(locator);
-    assertEquals(waitedFor(module), listedTargets(module), module.name() + "'s " + TargetTypes.RESOURCE
+    assertEquals(targets(module, false), listedTargets(module, false), module.name() + "'s " + TargetTypes.RESOURCE
         + " must list exactly the classes its points change (those the host's start waits for)");
+    assertEquals(targets(module, true), listedTargets(module, true), module.name() + "'s " + TargetTypes.RESOURCE
+        + " must mark exactly the classes its points change but do not wait for " + TargetTypes.NOT_WAITED_FOR);
     List<String> checked = new ArrayList<>();
     for (InstrumentationPoint point : module.points()) {
       for (String type : point.types) {
@@ -61,23 +63,18 @@ public final class ModuleConformance {
     return checked;
   }
 
-  private static Set<String> waitedFor(InstrumentationModule module) {
+  private static Set<String> targets(InstrumentationModule module, boolean notWaitedFor) {
     Set<String> types = new TreeSet<>();
-    module.points().stream().filter(point -> !point.notWaitedFor).forEach(point -> types.addAll(point.types));
+    module.points().stream().filter(point -> point.notWaitedFor == notWaitedFor).forEach(point -> types.addAll(point.types));
     return types;
   }
 
   /** The module's own list (not a dependency module's): the one beside its classes. */
-  private static Set<String> listedTargets(InstrumentationModule module) throws Exception {
+  private static Set<String> listedTargets(InstrumentationModule module, boolean notWaitedFor) throws Exception {
     URL classes = module.getClass().getProtectionDomain().getCodeSource().getLocation();
-    Set<String> types = new TreeSet<>();
     try (InputStream in = new URL(classes, TargetTypes.RESOURCE).openStream()) {
-      for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
-        if (!line.isBlank() && !line.startsWith("#")) {
-          types.add(line.strip());
-        }
-      }
+      TargetTypes listed = TargetTypes.read(in);
+      return new TreeSet<>(notWaitedFor ? listed.notWaitedFor() : listed.waitedFor());
     }
-    return types;
   }
 }

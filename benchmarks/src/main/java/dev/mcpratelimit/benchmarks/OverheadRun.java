@@ -101,48 +101,76 @@ public final class OverheadRun {
 
   // ---- start-up ----
 
-  private static void startup(Options options) throws Exception {
-    Path config = options.startupConfig();
-    System.out.printf(Locale.ROOT, "%nstart-up: %d pairs of `java -jar %s --stdio` with stdin at end of file, "
-        + "without and with -javaagent:%s=%s, alternating; wall time until the process exits%n",
-        options.startupPairs(), options.server(), options.agent(), config);
-    double[] without = new double[options.startupPairs()];
-    double[] with = new double[options.startupPairs()];
-    // one unmeasured start of each, so that both find the jars in the page cache
-    startupMillis(options, false);
-    startupMillis(options, true);
-    for (int pair = 0; pair < options.startupPairs(); pair++) {
-      boolean agentFirst = pair % 2 == 1;
-      for (int k = 0; k < 2; k++) {
-        boolean agent = agentFirst == (k == 0);
-        double millis = startupMillis(options, agent);
-        (agent ? with : without)[pair] = millis;
-      }
-      System.out.printf(Locale.ROOT, "  pair %d: without %.0f ms, with %.0f ms: +%.0f ms, %.2f x, load %s%n", pair + 1,
-          without[pair], with[pair], with[pair] - without[pair], with[pair] / without[pair], loadAverage());
+  /**
+   * How a start-up is timed: without the agent, with it on a cold start (no weaving cache: every
+   * start weaves, as the first one after installing or upgrading it does) and on a warm one (the
+   * cache filled by an earlier start of the same server).
+   */
+  private enum Start {
+    WITHOUT("without"), COLD("with, no weaving cache"), WARM("with, weaving cache filled");
+
+    final String label;
+
+    Start(String label) {
+      this.label = label;
     }
-    double[] deltas = new double[without.length];
-    double[] ratios = new double[without.length];
-    for (int i = 0; i < without.length; i++) {
-      deltas[i] = with[i] - without[i];
-      ratios[i] = with[i] / without[i];
-    }
-    Arrays.sort(without);
-    Arrays.sort(with);
-    Arrays.sort(deltas);
-    Arrays.sort(ratios);
-    System.out.printf(Locale.ROOT, "start-up: without median %.0f ms (%.0f..%.0f), with median %.0f ms (%.0f..%.0f); "
-            + "difference of medians %.0f ms; per pair: median +%.0f ms (%.0f..%.0f), ratio median %.2f (%.2f..%.2f)%n",
-        median(without), without[0], without[without.length - 1], median(with), with[0], with[with.length - 1],
-        median(with) - median(without), median(deltas), deltas[0], deltas[deltas.length - 1], median(ratios), ratios[0],
-        ratios[ratios.length - 1]);
   }
 
-  private static double startupMillis(Options options, boolean agent) throws Exception {
+  private static void startup(Options options) throws Exception {
+    Path config = options.startupConfig();
+    Path cache = Files.createTempDirectory("overhead-weaving-cache");
+    System.out.printf(Locale.ROOT, "%nstart-up: %d rounds of `java -jar %s --stdio` with stdin at end of file, "
+        + "without and with -javaagent:%s=%s (no weaving cache, and one in %s), in turn; wall time until the process exits%n",
+        options.startupPairs(), options.server(), options.agent(), config, cache);
+    Start[] starts = Start.values();
+    double[][] millis = new double[starts.length][options.startupPairs()];
+    // one unmeasured start of each, so that all find the jars in the page cache (and the warm one its cache)
+    for (Start start : starts) {
+      startupMillis(options, start, cache);
+    }
+    for (int round = 0; round < options.startupPairs(); round++) {
+      for (int k = 0; k < starts.length; k++) {
+        Start start = starts[(round + k) % starts.length];
+        millis[start.ordinal()][round] = startupMillis(options, start, cache);
+      }
+      double without = millis[Start.WITHOUT.ordinal()][round];
+      System.out.printf(Locale.ROOT, "  round %d: without %.0f ms; cold %.0f ms (+%.0f); warm %.0f ms (+%.0f); load %s%n",
+          round + 1, without, millis[Start.COLD.ordinal()][round], millis[Start.COLD.ordinal()][round] - without,
+          millis[Start.WARM.ordinal()][round], millis[Start.WARM.ordinal()][round] - without, loadAverage());
+    }
+    double[] without = millis[Start.WITHOUT.ordinal()].clone();
+    Arrays.sort(without);
+    System.out.printf(Locale.ROOT, "start-up: without median %.0f ms (%.0f..%.0f)%n", median(without), without[0],
+        without[without.length - 1]);
+    for (Start start : List.of(Start.COLD, Start.WARM)) {
+      double[] with = millis[start.ordinal()].clone();
+      double[] deltas = new double[with.length];
+      double[] ratios = new double[with.length];
+      for (int i = 0; i < with.length; i++) {
+        deltas[i] = with[i] - millis[Start.WITHOUT.ordinal()][i];
+        ratios[i] = with[i] / millis[Start.WITHOUT.ordinal()][i];
+      }
+      Arrays.sort(with);
+      Arrays.sort(deltas);
+      Arrays.sort(ratios);
+      System.out.printf(Locale.ROOT, "  %s: median %.0f ms (%.0f..%.0f); difference of medians %.0f ms; per round: "
+              + "median +%.0f ms (%.0f..%.0f), ratio median %.2f (%.2f..%.2f)%n",
+          start.label, median(with), with[0], with[with.length - 1], median(with) - median(without), median(deltas),
+          deltas[0], deltas[deltas.length - 1], median(ratios), ratios[0], ratios[ratios.length - 1]);
+    }
+    try (var files = Files.walk(cache)) {
+      for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(file);
+      }
+    }
+  }
+
+  private static double startupMillis(Options options, Start start, Path cache) throws Exception {
     List<String> command = new ArrayList<>();
     command.add(javaBinary());
     command.addAll(options.jvmOptions());
-    if (agent) {
+    if (start != Start.WITHOUT) {
+      command.add("-Dmcp.ratelimit.weaving-cache=" + (start == Start.COLD ? "off" : cache.toAbsolutePath()));
       command.add("-javaagent:" + options.agent().toAbsolutePath() + "=" + options.startupConfig().toAbsolutePath());
     }
     command.addAll(List.of("-jar", options.server().toAbsolutePath().toString(), "--stdio"));
@@ -150,13 +178,13 @@ public final class OverheadRun {
         .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
         .redirectOutput(ProcessBuilder.Redirect.DISCARD)
         .redirectError(ProcessBuilder.Redirect.DISCARD);
-    long start = System.nanoTime();
+    long began = System.nanoTime();
     Process process = builder.start();
     if (!process.waitFor(START_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
       destroy(process);
       throw new IllegalStateException("the stdio server did not exit within " + START_TIMEOUT_SECONDS + " s: " + command);
     }
-    long took = System.nanoTime() - start;
+    long took = System.nanoTime() - began;
     if (process.exitValue() != 0) {
       throw new IllegalStateException("the stdio server exited with " + process.exitValue() + ": " + command);
     }

@@ -1,0 +1,38 @@
+package dev.mcpratelimit.instrument;
+
+import java.io.IOException;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.dynamic.ClassFileLocator;
+
+/**
+ * Reads class files through a class loader as Byte Buddy's own locator does, and records each
+ * read as one of the weave's inputs ({@link WeaveInputs}): the type pool that describes a target's
+ * hierarchy and the muzzle check both read through it.
+ */
+final class RecordedLocator implements ClassFileLocator {
+
+  /** For the agent builder and the advice transformers: every type description they read is recorded. */
+  static final AgentBuilder.LocationStrategy LOCATIONS = (loader, module) -> of(loader);
+
+  private final ClassFileLocator delegate;
+
+  private RecordedLocator(ClassFileLocator delegate) {
+    this.delegate = delegate;
+  }
+
+  static ClassFileLocator of(ClassLoader loader) {
+    return new RecordedLocator(ClassFileLocator.ForClassLoader.of(loader));
+  }
+
+  @Override
+  public Resolution locate(String name) throws IOException {
+    Resolution resolution = delegate.locate(name);
+    WeaveInputs.read(name.replace('.', '/') + ".class", resolution.isResolved() ? resolution.resolve() : null);
+    return resolution;
+  }
+
+  @Override
+  public void close() throws IOException {
+    delegate.close();
+  }
+}

@@ -1,0 +1,218 @@
+package dev.mcpratelimit.instrument;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mcpratelimit.config.MethodTarget;
+import dev.mcpratelimit.runtime.AgentLog;
+import java.lang.instrument.ClassFileTransformer;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.ProtectionDomain;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CachedWeavingTest {
+
+  private static final String TARGET = "io/modelcontextprotocol/server/McpAsyncServer";
+  private static final String LATE = "io/modelcontextprotocol/spec/McpSchema";
+  private static final byte[] ORIGINAL = "original".getBytes(StandardCharsets.UTF_8);
+
+  @TempDir
+  Path folder;
+  @TempDir
+  Path classes;
+
+  private final List<String> said = new ArrayList<>();
+  private final Handler listener = new Handler() {
+    @Override
+    public void publish(LogRecord record) {
+      said.add(record.getLevel().getName() + " " + record.getMessage());
+    }
+
+    @Override
+    public void flush() {}
+
+    @Override
+    public void close() {}
+  };
+
+  @BeforeEach
+  void listen() {
+    Logger.getLogger(AgentLog.NAME).addHandler(listener);
+  }
+
+  @AfterEach
+  void stopListening() {
+    Logger.getLogger(AgentLog.NAME).removeHandler(listener);
+  }
+
+  /** Stands for Byte Buddy's transformer: reads one class of the loader, says a line, prefixes the bytes. */
+  private final class Weaver implements ClassFileTransformer {
+    final AtomicInteger weaves = new AtomicInteger();
+    boolean fails;
+
+    @Override
+    public byte[] transform(ClassLoader loader, String name, Class<?> redefined, ProtectionDomain domain, byte[] bytes) {
+      weaves.incrementAndGet();
+      try (var in = loader.getResourceAsStream("io/sdk/Exchange.class")) {
+        WeaveInputs.read("io/sdk/Exchange.class", in.readAllBytes());
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+      AgentLog.info("limiting " + name);
+      if (fails) {
+        WeaveInputs.failed();
+        return null;
+      }
+      byte[] woven = ("woven " + new String(bytes, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
+      return woven;
+    }
+  }
+
+  /** One JVM start's transformers over the same cache folder, its build making {@code weaver} ready at once. */
+  private record Start(CachedWeaving cached, DeferredTransformer deferred, AtomicInteger builds) {}
+
+  private Start start(Weaver weaver) {
+    AtomicInteger builds = new AtomicInteger();
+    DeferredTransformer deferred = new DeferredTransformer(Set.of(TARGET.replace('/', '.')), self -> {
+      builds.incrementAndGet();
+      self.ready(weaver);
+    });
+    CachedWeaving cached = CachedWeaving.before(deferred, new WovenClassCache(folder), Set.of(LATE.replace('/', '.')));
+    if (!cached.lazy()) {
+      deferred.build();
+    }
+    return new Start(cached, deferred, builds);
+  }
+
+  private URLClassLoader loader() throws Exception {
+    Files.createDirectories(classes.resolve("io/sdk"));
+    if (!Files.exists(classes.resolve("io/sdk/Exchange.class"))) {
+      Files.writeString(classes.resolve("io/sdk/Exchange.class"), "exchange v1");
+    }
+    return new URLClassLoader(new URL[] {classes.toUri().toURL()}, null);
+  }
+
+  private static byte[] load(Start start, ClassLoader loader, String name) throws Exception {
+    return start.cached.transform(null, loader, name, null, null, ORIGINAL);
+  }
+
+  @Test
+  void aLaterStartServesTheWovenClassWithoutBuildingAndSaysItsLinesOnce() throws Exception {
+    Weaver weaver = new Weaver();
+    try (URLClassLoader loader = loader()) {
+      Start first = start(weaver);
+      assertFalse(first.cached.lazy(), "an empty cache builds at once");
+      assertArrayEquals("woven original".getBytes(StandardCharsets.UTF_8), load(first, loader, TARGET));
+      assertEquals(1, weaver.weaves.get());
+
+      said.clear();
+      Start second = start(weaver);
+      assertTrue(second.cached.lazy());
+      assertArrayEquals("woven original".getBytes(StandardCharsets.UTF_8), load(second, loader, TARGET));
+      assertArrayEquals("woven original".getBytes(StandardCharsets.UTF_8), load(second, loader, TARGET));
+      assertEquals(0, second.builds.get(), "served from the cache: nothing built");
+      assertEquals(1, weaver.weaves.get());
+      assertEquals(List.of("INFO limiting " + TARGET), said, "the weave's line, said once for the loader");
+    }
+  }
+
+  @Test
+  void aMissOnALazyStartBuildsAndWeaves() throws Exception {
+    Weaver weaver = new Weaver();
+    try (URLClassLoader loader = loader()) {
+      load(start(weaver), loader, TARGET);
+      Files.writeString(classes.resolve("io/sdk/Exchange.class"), "exchange v2"); // the SDK was upgraded
+      Start second = start(weaver);
+      try (URLClassLoader upgraded = loader()) {
+        assertArrayEquals("woven original".getBytes(StandardCharsets.UTF_8), load(second, upgraded, TARGET));
+      }
+      assertEquals(1, second.builds.get());
+      assertEquals(2, weaver.weaves.get(), "woven again, not served");
+    }
+  }
+
+  @Test
+  void configuredMethodsArePartOfWhatIsReused() throws Exception {
+    Weaver weaver = new Weaver();
+    try (URLClassLoader loader = loader()) {
+      Start first = start(weaver);
+      first.deferred.holdBack(List.of("com.example.CatalogClient"));
+      first.cached.methods(List.of(new MethodTarget("upstream", "com.example.CatalogClient", "recommend")));
+      load(first, loader, "com/example/CatalogClient");
+      Start second = start(weaver);
+      second.deferred.holdBack(List.of("com.example.CatalogClient"));
+      second.cached.methods(List.of(new MethodTarget("upstream", "com.example.CatalogClient", "search")));
+      load(second, loader, "com/example/CatalogClient");
+      assertEquals(2, weaver.weaves.get(), "another method of the class is another weave");
+    }
+  }
+
+  @Test
+  void aClassNotWaitedForPassesUntouchedAndIsWovenOnceReadyOnlyToBeKept() throws Exception {
+    Weaver weaver = new Weaver();
+    try (URLClassLoader loader = loader()) {
+      AtomicInteger builds = new AtomicInteger();
+      DeferredTransformer deferred = new DeferredTransformer(Set.of(TARGET.replace('/', '.')), self -> builds.incrementAndGet());
+      CachedWeaving first = CachedWeaving.before(deferred, new WovenClassCache(folder), Set.of(LATE.replace('/', '.')));
+      deferred.build(); // started, not ready
+      assertNull(first.transform(null, loader, LATE, null, null, ORIGINAL), "not waited for: loads as it is");
+      said.clear();
+      deferred.ready(weaver);
+      assertEquals(1, weaver.weaves.get(), "woven once ready, for the cache");
+      assertEquals(List.of(), said, "quietly: the host's class was not changed");
+
+      Start second = start(weaver);
+      assertArrayEquals("woven original".getBytes(StandardCharsets.UTF_8), load(second, loader, LATE));
+      assertEquals(0, second.builds.get());
+    }
+  }
+
+  @Test
+  void onALazyStartAClassNotWaitedForThatMissesWaitsForTheBuild() throws Exception {
+    Weaver weaver = new Weaver();
+    try (URLClassLoader loader = loader()) {
+      load(start(weaver), loader, TARGET); // the cache holds something: the next start is lazy
+      Start second = start(weaver);
+      assertArrayEquals("woven original".getBytes(StandardCharsets.UTF_8), load(second, loader, LATE));
+      assertEquals(1, second.builds.get());
+    }
+  }
+
+  @Test
+  void aWeaveThatWentWrongIsNotKept() throws Exception {
+    Weaver weaver = new Weaver();
+    weaver.fails = true;
+    try (URLClassLoader loader = loader()) {
+      assertNull(load(start(weaver), loader, TARGET));
+      assertTrue(new WovenClassCache(folder).isEmpty());
+    }
+  }
+
+  @Test
+  void retransformationsAndClassesItDoesNotTargetAreNotCached() throws Exception {
+    Weaver weaver = new Weaver();
+    try (URLClassLoader loader = loader()) {
+      Start first = start(weaver);
+      first.cached.transform(null, loader, "com/example/Other", null, null, ORIGINAL);
+      first.cached.transform(null, loader, TARGET, Object.class, null, ORIGINAL);
+      assertTrue(new WovenClassCache(folder).isEmpty());
+    }
+  }
+}

@@ -1,0 +1,134 @@
+package dev.mcpratelimit.it;
+
+import static dev.mcpratelimit.it.Calls.RECOMMEND;
+import static dev.mcpratelimit.it.Calls.TRACK;
+import static dev.mcpratelimit.it.Calls.assertAllowed;
+import static dev.mcpratelimit.it.Calls.assertAllowedTimes;
+import static dev.mcpratelimit.it.Calls.assertRateLimited;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.modelcontextprotocol.client.McpSyncClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The weaving cache, as users run it: the packaged agent on the sample server, started twice on
+ * one cache folder. The second start serves every class from the folder and loads no Byte Buddy
+ * (read from the JVM's own class-load log), and limits exactly as the first. A configured method
+ * that changed, or entries that were damaged, are woven again; a folder others may write to is
+ * not used.
+ */
+class WeavingCacheIT {
+
+  private static final String SHADED_BYTE_BUDDY = "dev.mcpratelimit.shaded.bytebuddy.";
+  private static final String LIMITING_DISPATCH = "limiting tools/call of McpAsyncServer";
+
+  private record Started(List<String> stderr, boolean loadedByteBuddy) {}
+
+  private static Path config(Path dir, String method) throws Exception {
+    List<String> lines = new ArrayList<>(List.of("method.upstream.target=com.example.music.CatalogClient#" + method,
+        "tool.upstream.tier.premium.rate=2/min"));
+    lines.addAll(List.of(ConfigFile.caller("pat", "key-pat", "premium")));
+    return ConfigFile.write(dir, "ratelimit.properties", lines.toArray(String[]::new));
+  }
+
+  /** One start on {@code cache}: the upstream method's limit holds (2 calls, then a rejection) and the tool calls work. */
+  private static Started startAndCall(Path dir, Path cache, Path config, int run, boolean upstreamLimited) throws Exception {
+    Path classLoads = dir.resolve("class-loads-" + run + ".txt");
+    try (ForkedServer server = ForkedServer.sampleServer().agent(config)
+        .jvmOption("-Dmcp.ratelimit.weaving-cache=" + cache)
+        .jvmOption("-Xlog:class+load:file=" + classLoads)
+        .start();
+         McpSyncClient pat = McpClients.http(server, "key-pat")) {
+      if (Files.isWritable(cache) && Files.getPosixFilePermissions(cache).contains(PosixFilePermission.OTHERS_WRITE)) {
+        server.assertStartLine("enforce"); // with the warning about the folder, which the test reads
+      } else {
+        server.assertAgentStarted("enforce");
+      }
+      if (upstreamLimited) {
+        assertAllowedTimes(2, pat, "recommend_tracks", RECOMMEND);
+        assertRateLimited(pat, "recommend_tracks", RECOMMEND, "run " + run + ", call 3: the method's limit");
+      } else {
+        assertAllowedTimes(3, pat, "recommend_tracks", RECOMMEND);
+      }
+      assertAllowed(pat, "get_track", TRACK, "run " + run);
+      List<String> stderr = List.copyOf(server.stderr());
+      try (Stream<String> lines = Files.lines(classLoads)) {
+        return new Started(stderr, lines.anyMatch(line -> line.contains(SHADED_BYTE_BUDDY)));
+      }
+    }
+  }
+
+  private static long entries(Path cache) throws Exception {
+    try (Stream<Path> files = Files.walk(cache)) {
+      return files.filter(path -> path.toString().endsWith(".woven")).count();
+    }
+  }
+
+  private static boolean says(Started started, String text) {
+    return started.stderr.stream().anyMatch(line -> line.contains(text));
+  }
+
+  @Test
+  void aSecondStartServesEveryClassFromTheCacheAndLoadsNoByteBuddy(@TempDir Path dir) throws Exception {
+    Path cache = dir.resolve("cache");
+    Path config = config(dir, "recommend");
+    Started first = startAndCall(dir, cache, config, 1, true);
+    assertTrue(first.loadedByteBuddy, "the first start weaves");
+    assertTrue(entries(cache) >= 3, "what it wove is kept: " + entries(cache));
+    assertTrue(says(first, LIMITING_DISPATCH), String.join("\n", first.stderr));
+
+    Started second = startAndCall(dir, cache, config, 2, true);
+    assertFalse(second.loadedByteBuddy, "every class served from the cache:\n" + String.join("\n", second.stderr));
+    assertTrue(says(second, LIMITING_DISPATCH), "the weave's line is said again:\n" + String.join("\n", second.stderr));
+    assertEquals(1, second.stderr.stream().filter(line -> line.contains(LIMITING_DISPATCH)).count(), "once");
+  }
+
+  @Test
+  void anotherConfiguredMethodIsWovenAgain(@TempDir Path dir) throws Exception {
+    Path cache = dir.resolve("cache");
+    startAndCall(dir, cache, config(dir, "recommend"), 1, true);
+    // Another method of the same class: the class kept for #recommend is not the one to serve.
+    Started other = startAndCall(dir, cache, config(dir, "search"), 2, false);
+    assertTrue(other.loadedByteBuddy, "CatalogClient woven again for its other method");
+    Started back = startAndCall(dir, cache, config(dir, "recommend"), 3, true);
+    assertFalse(back.loadedByteBuddy, "both weaves are kept");
+  }
+
+  @Test
+  void damagedEntriesAreWovenAgain(@TempDir Path dir) throws Exception {
+    Path cache = dir.resolve("cache");
+    Path config = config(dir, "recommend");
+    startAndCall(dir, cache, config, 1, true);
+    try (Stream<Path> files = Files.walk(cache)) {
+      for (Path entry : files.filter(path -> path.toString().endsWith(".woven")).toList()) {
+        byte[] bytes = Files.readAllBytes(entry);
+        bytes[bytes.length / 2] ^= 0x20;
+        Files.write(entry, bytes);
+      }
+    }
+    Started second = startAndCall(dir, cache, config, 2, true);
+    assertTrue(second.loadedByteBuddy, "nothing damaged is served: woven again");
+    Started third = startAndCall(dir, cache, config, 3, true);
+    assertFalse(third.loadedByteBuddy, "and kept again");
+  }
+
+  @Test
+  void aFolderOthersMayWriteToIsNotUsed(@TempDir Path dir) throws Exception {
+    Path cache = Files.createDirectory(dir.resolve("cache"));
+    Files.setPosixFilePermissions(cache, PosixFilePermissions.fromString("rwxrwxrwx"));
+    Started started = startAndCall(dir, cache, config(dir, "recommend"), 1, true);
+    assertTrue(says(started, "the weaving cache " + cache + " is not used: others may write to it"),
+        String.join("\n", started.stderr));
+    assertEquals(0, entries(cache));
+  }
+}
