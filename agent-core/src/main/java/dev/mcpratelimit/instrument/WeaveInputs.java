@@ -3,41 +3,37 @@ package dev.mcpratelimit.instrument;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URL;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.zip.CRC32;
 
 /**
  * What one weave read from the host's class loader: class files (by content), landmarks (by
  * presence) and the SDK's version metadata. A woven class is reused at a later start only where
- * every one of these reads gives the same answer again ({@link #holdIn}), so the reuse is exactly
- * the weave that would have run. The JDK's own {@code java.*} classes are not recorded: only the
- * JDK defines them, and its version is part of the cache's fingerprint.
+ * every one of these reads gives the same answer again ({@link #holdIn}), so the reuse is the
+ * weave that would have run. The JDK's own {@code java.*} classes are not recorded: only the JDK
+ * defines them, and its version is part of the cache's fingerprint.
+ *
+ * <p>Content is compared by its length and CRC-32 ({@link #checksum}): a later version of a class
+ * differs in both with a chance of about one in four billion of matching, and CRC-32 runs natively
+ * in a JVM that has just started, where a cryptographic digest runs interpreted and costs more
+ * than the weaving it saves. Nothing here guards against a hostile change: whoever can change the
+ * host's jars runs code in it already.
  *
  * <p>Reads are recorded on the thread that weaves, while a {@link Recording} is open there.
  */
 final class WeaveInputs {
 
-  /** One read: a resource with the SHA-256 of its content, {@link #PRESENT} for presence only, or {@code null} if absent. */
-  record Read(String resource, byte[] sha256) {
-    @Override
-    public boolean equals(Object other) {
-      return other instanceof Read read && read.resource.equals(resource) && Arrays.equals(read.sha256, sha256);
-    }
+  /** The answer of a read that found nothing. */
+  static final long ABSENT = -1;
+  /** The answer of a read that asked only whether the resource is there, and found it. */
+  static final long PRESENT = -2;
 
-    @Override
-    public int hashCode() {
-      return resource.hashCode() * 31 + Arrays.hashCode(sha256);
-    }
-  }
-
-  /** The "hash" of a read that asked only whether the resource is there. */
-  static final byte[] PRESENT = new byte[0];
+  /** One read: a resource and what it gave, its {@link #checksum} or {@link #ABSENT} or {@link #PRESENT}. */
+  record Read(String resource, long answer) {}
 
   private static final ThreadLocal<Recording> CURRENT = new ThreadLocal<>();
 
@@ -80,17 +76,18 @@ final class WeaveInputs {
 
   /** A class file (or other resource) read through the host's loader: {@code content} {@code null} if absent. */
   static void read(String resource, byte[] content) {
-    Recording recording = CURRENT.get();
-    if (recording != null && !resource.startsWith("java/")) {
-      recording.reads.add(new Read(resource, content == null ? null : sha256(content)));
-    }
+    add(resource, content == null ? ABSENT : checksum(content));
   }
 
   /** Whether a resource is there, asked without reading it. */
   static void presence(String resource, boolean present) {
+    add(resource, present ? PRESENT : ABSENT);
+  }
+
+  private static void add(String resource, long answer) {
     Recording recording = CURRENT.get();
     if (recording != null && !resource.startsWith("java/")) {
-      recording.reads.add(new Read(resource, present ? PRESENT : null));
+      recording.reads.add(new Read(resource, answer));
     }
   }
 
@@ -114,30 +111,26 @@ final class WeaveInputs {
    * Per loader, the answers already checked in this JVM: reads that several woven classes share
    * (the SDK's classes a module's advice uses) are read once.
    */
-  private static final Map<ClassLoader, Map<String, byte[]>> CHECKED = new WeakHashMap<>();
-  private static final byte[] ABSENT = new byte[0];
+  private static final Map<ClassLoader, Map<String, Long>> CHECKED = new WeakHashMap<>();
 
   /** Whether every read gives the same answer in {@code loader} now. */
   static boolean holdIn(ClassLoader loader, Iterable<Read> reads) {
-    Map<String, byte[]> checked;
+    Map<String, Long> checked;
     synchronized (CHECKED) {
       checked = CHECKED.computeIfAbsent(loader, l -> new ConcurrentHashMap<>());
     }
     for (Read read : reads) {
-      byte[] now = checked.computeIfAbsent(read.resource() + (read.sha256() == PRESENT ? "?" : ""),
-          key -> answer(loader, read.resource(), read.sha256() == PRESENT));
-      boolean absent = now == ABSENT;
-      boolean same = read.sha256() == null ? absent
-          : read.sha256() == PRESENT ? !absent : !absent && Arrays.equals(now, read.sha256());
-      if (!same) {
+      boolean presenceOnly = read.answer() == PRESENT;
+      long now = checked.computeIfAbsent(read.resource() + (presenceOnly ? "?" : ""),
+          key -> answer(loader, read.resource(), presenceOnly));
+      if (now != read.answer()) {
         return false;
       }
     }
     return true;
   }
 
-  /** What {@code loader} answers for {@code resource} now: {@link #ABSENT}, {@link #PRESENT}, or the content's SHA-256. */
-  private static byte[] answer(ClassLoader loader, String resource, boolean presenceOnly) {
+  private static long answer(ClassLoader loader, String resource, boolean presenceOnly) {
     URL url = loader.getResource(resource);
     if (url == null) {
       return ABSENT;
@@ -146,17 +139,16 @@ final class WeaveInputs {
       return PRESENT;
     }
     try (InputStream in = url.openStream()) {
-      return sha256(in.readAllBytes());
+      return checksum(in.readAllBytes());
     } catch (IOException e) {
-      return ABSENT; // unreadable now: not the same answer as when it was read
+      return ABSENT; // unreadable now: not the answer it gave when it was read
     }
   }
 
-  static byte[] sha256(byte[] content) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(content);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JVM has SHA-256", e);
-    }
+  /** The content's length (high 32 bits) and CRC-32 (low 32 bits): never negative. */
+  static long checksum(byte[] content) {
+    CRC32 crc = new CRC32();
+    crc.update(content);
+    return ((long) content.length << 32) | crc.getValue();
   }
 }

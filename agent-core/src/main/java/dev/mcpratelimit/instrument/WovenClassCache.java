@@ -46,7 +46,7 @@ final class WovenClassCache {
 
   static final String PROPERTY = "mcp.ratelimit.weaving-cache";
   private static final int MAGIC = 0x4d435057; // "MCPW"
-  private static final int FORMAT = 1;
+  private static final int FORMAT = 2;
   /** Larger than any woven class with its inputs: a bigger file is not one of ours. */
   private static final int MAX_ENTRY_BYTES = 16 << 20;
   /** Folders of other agent builds or JVMs kept beside this one's; older ones are removed. */
@@ -138,9 +138,9 @@ final class WovenClassCache {
       size = channel.size();
       crc.update(channel.map(FileChannel.MapMode.READ_ONLY, 0, size)); // native, a few ms for the whole jar
     }
-    String identity = FORMAT + "\n" + System.getProperty("java.vm.name") + "\n" + System.getProperty("java.vm.version")
-        + "\n" + size + "\n" + crc.getValue();
-    return HexFormat.of().formatHex(WeaveInputs.sha256(identity.getBytes(StandardCharsets.UTF_8)), 0, 12);
+    String identity = FORMAT + "\n" + System.getProperty("java.vm.name") + "\n" + System.getProperty("java.vm.version");
+    return HexFormat.of().toHexDigits(WeaveInputs.checksum(identity.getBytes(StandardCharsets.UTF_8)))
+        + HexFormat.of().toHexDigits(size) + HexFormat.of().toHexDigits((int) crc.getValue());
   }
 
   private static void removeOldBuilds(Path base, Path current) {
@@ -223,12 +223,10 @@ final class WovenClassCache {
     }
   }
 
+  /** Two classes may share a name's file only by chance; the entry holds its key in full, which is compared. */
   private static String fileName(String className, String methods, byte[] original) {
-    byte[] name = WeaveInputs.sha256((className + "\0" + methods + "\0").getBytes(StandardCharsets.UTF_8));
-    byte[] content = WeaveInputs.sha256(original);
-    byte[] both = Arrays.copyOf(name, name.length + content.length);
-    System.arraycopy(content, 0, both, name.length, content.length);
-    return HexFormat.of().formatHex(WeaveInputs.sha256(both), 0, 20) + ".woven";
+    return HexFormat.of().toHexDigits(WeaveInputs.checksum((className + "\0" + methods).getBytes(StandardCharsets.UTF_8)))
+        + HexFormat.of().toHexDigits(WeaveInputs.checksum(original)) + ".woven";
   }
 
   /** One kept weave, as written: its key in full (compared, not trusted to the file name), its inputs, lines and bytes. */
@@ -246,10 +244,7 @@ final class WovenClassCache {
       out.writeInt(reads.size());
       for (WeaveInputs.Read read : reads) {
         out.writeUTF(read.resource());
-        out.writeByte(read.sha256() == null ? 0 : read.sha256() == WeaveInputs.PRESENT ? 1 : 2);
-        if (read.sha256() != null && read.sha256() != WeaveInputs.PRESENT) {
-          out.write(read.sha256());
-        }
+        out.writeLong(read.answer());
       }
       out.writeInt(lines.size());
       for (String line : lines) {
@@ -282,10 +277,7 @@ final class WovenClassCache {
       int count = in.readInt();
       Set<WeaveInputs.Read> reads = new LinkedHashSet<>();
       for (int i = 0; i < count; i++) {
-        String resource = in.readUTF();
-        int kind = in.readByte();
-        byte[] sha256 = kind == 0 ? null : kind == 1 ? WeaveInputs.PRESENT : in.readNBytes(32);
-        reads.add(new WeaveInputs.Read(resource, sha256));
+        reads.add(new WeaveInputs.Read(in.readUTF(), in.readLong()));
       }
       List<String> lines = new ArrayList<>();
       for (int i = in.readInt(); i > 0; i--) {
