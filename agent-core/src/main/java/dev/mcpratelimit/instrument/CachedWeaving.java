@@ -83,6 +83,7 @@ final class CachedWeaving implements ClassFileTransformer {
     String methodsKey = methods.getOrDefault(className, "");
     WovenClassCache.Woven kept = cache.find(className, methodsKey, bytes, loader);
     if (kept != null) {
+      AgentLog.fine(className.replace('/', '.') + " from the weaving cache");
       sayAgain(loader, kept.lines());
       return kept.bytes();
     }

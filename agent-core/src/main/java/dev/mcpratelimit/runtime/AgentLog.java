@@ -74,7 +74,9 @@ public final class AgentLog {
   private static void log(Level level, String message) {
     Capture capture = CAPTURE.get();
     if (capture != null) {
-      capture.lines.add(level.getName() + " " + message);
+      if (level != Level.FINE) { // detail of that one weave (a loader's identity), not worth saying again
+        capture.lines.add(level.getName() + " " + message);
+      }
       if (capture.quiet) {
         return;
       }
@@ -85,8 +87,8 @@ public final class AgentLog {
   private static final ThreadLocal<Capture> CAPTURE = new ThreadLocal<>();
 
   /**
-   * The lines said on one thread while a class is woven, kept to be said again ({@link #sayAgain})
-   * wherever that weave's result is reused instead of weaving.
+   * The info and warning lines said on one thread while a class is woven, kept to be said again
+   * ({@link #sayAgain}) wherever that weave's result is reused instead of weaving.
    */
   public static final class Capture implements AutoCloseable {
     private final List<String> lines = new ArrayList<>();

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mcpratelimit.config.MethodTarget;
 import dev.mcpratelimit.runtime.AgentLog;
+import dev.mcpratelimit.runtime.LoggedLines;
 import java.lang.instrument.ClassFileTransformer;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -15,13 +16,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.ProtectionDomain;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,28 +35,16 @@ class CachedWeavingTest {
   @TempDir
   Path classes;
 
-  private final List<String> said = new ArrayList<>();
-  private final Handler listener = new Handler() {
-    @Override
-    public void publish(LogRecord record) {
-      said.add(record.getLevel().getName() + " " + record.getMessage());
-    }
-
-    @Override
-    public void flush() {}
-
-    @Override
-    public void close() {}
-  };
+  private LoggedLines said;
 
   @BeforeEach
   void listen() {
-    Logger.getLogger(AgentLog.NAME).addHandler(listener);
+    said = LoggedLines.listen();
   }
 
   @AfterEach
   void stopListening() {
-    Logger.getLogger(AgentLog.NAME).removeHandler(listener);
+    said.close();
   }
 
   /** Stands for Byte Buddy's transformer: reads one class of the loader, says a line, prefixes the bytes. */
@@ -129,7 +114,7 @@ class CachedWeavingTest {
       assertArrayEquals("woven original".getBytes(StandardCharsets.UTF_8), load(second, loader, TARGET));
       assertEquals(0, second.builds.get(), "served from the cache: nothing built");
       assertEquals(1, weaver.weaves.get());
-      assertEquals(List.of("INFO limiting " + TARGET), said, "the weave's line, said once for the loader");
+      assertEquals(List.of("INFO limiting " + TARGET), said.lines(), "the weave's line, said once for the loader");
     }
   }
 
@@ -176,7 +161,7 @@ class CachedWeavingTest {
       said.clear();
       deferred.ready(weaver);
       assertEquals(1, weaver.weaves.get(), "woven once ready, for the cache");
-      assertEquals(List.of(), said, "quietly: the host's class was not changed");
+      assertEquals(List.of(), said.lines(), "quietly: the host's class was not changed");
 
       Start second = start(weaver);
       assertArrayEquals("woven original".getBytes(StandardCharsets.UTF_8), load(second, loader, LATE));

@@ -5,12 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
-import dev.mcpratelimit.runtime.AgentLog;
-import java.util.ArrayList;
+import dev.mcpratelimit.runtime.LoggedLines;
 import java.util.List;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.type.TypeDescription;
@@ -28,29 +24,16 @@ class ShapeCheckedAdviceTest {
     }
   }
 
-  private final List<String> warnings = new ArrayList<>();
-  private final Handler capture = new Handler() {
-    @Override
-    public void publish(LogRecord record) {
-      warnings.add(record.getMessage());
-    }
-
-    @Override
-    public void flush() {}
-
-    @Override
-    public void close() {}
-  };
+  private LoggedLines logged;
 
   @BeforeEach
   void listen() {
-    AgentLog.fine("test"); // initializes the agent's logger configuration before we add a handler
-    Logger.getLogger(AgentLog.NAME).addHandler(capture);
+    logged = LoggedLines.listen();
   }
 
   @AfterEach
   void stop() {
-    Logger.getLogger(AgentLog.NAME).removeHandler(capture);
+    logged.close();
   }
 
   private static DynamicType.Builder<?> transform(ShapeCheckedAdvice advice, DynamicType.Builder<?> builder) {
@@ -67,6 +50,7 @@ class ShapeCheckedAdviceTest {
     DynamicType.Builder<?> builder = new ByteBuddy().redefine(LikeTheSdk.class);
     assertSame(builder, transform(advice, builder));
     assertSame(builder, transform(advice, builder));
+    List<String> warnings = logged.messages();
     assertEquals(1, warnings.size(), "one warning, however often the class is seen");
     assertEquals(true, warnings.get(0).contains("has 0 methods shaped like dispatchV2(Object) (module mcp-test expects one)"), warnings.get(0));
   }
@@ -78,7 +62,7 @@ class ShapeCheckedAdviceTest {
         new AgentBuilder.Transformer.ForAdvice().advice(named("dispatch"), LimitedMethodAdvice.class.getName()));
     DynamicType.Builder<?> builder = new ByteBuddy().redefine(LikeTheSdk.class);
     assertNotSame(builder, transform(advice, builder));
-    assertEquals(List.of(), warnings);
+    assertEquals(List.of(), logged.messages());
   }
 
   @Test
@@ -88,6 +72,6 @@ class ShapeCheckedAdviceTest {
         new AgentBuilder.Transformer.ForAdvice().advice(named("legacy"), LimitedMethodAdvice.class.getName()));
     DynamicType.Builder<?> builder = new ByteBuddy().redefine(LikeTheSdk.class);
     assertSame(builder, transform(advice, builder));
-    assertEquals(List.of(), warnings);
+    assertEquals(List.of(), logged.messages());
   }
 }
