@@ -7,14 +7,12 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
@@ -130,17 +128,14 @@ final class WovenClassCache {
     return "the file system has no POSIX owners and permissions to check";
   }
 
-  /** The agent jar's size and checksum and the JVM's version: what a woven class depends on besides the host. */
+  /**
+   * The agent jar's size and modification time, as the JDK's own class-data archive checks its
+   * jars, and the JVM's version: what a woven class depends on besides the host.
+   */
   private static String fingerprint(Path jar) throws IOException {
-    CRC32 crc = new CRC32();
-    long size;
-    try (FileChannel channel = FileChannel.open(jar, StandardOpenOption.READ)) {
-      size = channel.size();
-      crc.update(channel.map(FileChannel.MapMode.READ_ONLY, 0, size)); // native, a few ms for the whole jar
-    }
     String identity = FORMAT + "\n" + System.getProperty("java.vm.name") + "\n" + System.getProperty("java.vm.version");
     return HexFormat.of().toHexDigits(WeaveInputs.checksum(identity.getBytes(StandardCharsets.UTF_8)))
-        + HexFormat.of().toHexDigits(size) + HexFormat.of().toHexDigits((int) crc.getValue());
+        + HexFormat.of().toHexDigits(Files.size(jar)) + HexFormat.of().toHexDigits(Files.getLastModifiedTime(jar).toMillis());
   }
 
   private static void removeOldBuilds(Path base, Path current) {

@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
@@ -36,6 +37,11 @@ public final class AgentRuntime {
   static final long LOG_INTERVAL_SECONDS = 10;
   /** How often idle, full buckets are forgotten. */
   static final long SWEEP_SECONDS = 10;
+  /**
+   * When the MBeans are registered unless a call comes first: the platform MBean server costs
+   * about 100 ms of CPU to create, which a host's start should not share its CPUs with.
+   */
+  static final long MBEANS_AFTER_SECONDS = 2;
 
   private static volatile AgentRuntime current;
 
@@ -55,6 +61,7 @@ public final class AgentRuntime {
   private final ConfigWatcher watcher;
   private final EvictionWarning evictions;
   private final Consumer<AgentConfig> onConfig;
+  private final AtomicBoolean mbeansRegistered = new AtomicBoolean();
 
   /**
    * @param file the configuration file, or {@code null} for the built-in defaults
@@ -114,8 +121,8 @@ public final class AgentRuntime {
     // A task of its own: a probe may wait up to the Redis timeout.
     maintenance.scheduleWithFixedDelay(runtime::probeStore, 1, 1, TimeUnit.SECONDS);
     maintenance.scheduleWithFixedDelay(runtime::forgetFullBuckets, SWEEP_SECONDS, SWEEP_SECONDS, TimeUnit.SECONDS);
-    // Off the host's start: the platform MBean server alone costs tens of milliseconds to create.
-    maintenance.execute(runtime::registerMBeans);
+    // After the host's start, or at the first call counted (registering its usage needs them).
+    maintenance.schedule(runtime::registerMBeans, MBEANS_AFTER_SECONDS, TimeUnit.SECONDS);
     current = runtime;
     return runtime;
   }
@@ -141,6 +148,9 @@ public final class AgentRuntime {
   }
 
   void registerMBeans() {
+    if (!mbeansRegistered.compareAndSet(false, true)) {
+      return;
+    }
     try {
       mbeans.registerLimiter(operator);
       mbeans.registerViolations(violations::tracker);
@@ -151,6 +161,7 @@ public final class AgentRuntime {
   }
 
   private void publishUsage(UsageKind kind, String tier, String name, UsageCounters.Usage counters) {
+    registerMBeans(); // a call before MBEANS_AFTER_SECONDS: the usage beans come with the others
     try {
       mbeans.registerUsage(kind, tier, name, counters);
     } catch (Exception e) {

@@ -50,6 +50,11 @@ class JmxIT {
       server.assertAgentStarted("enforce");
       MBeanServerConnection mbeans = jmx.getMBeanServerConnection();
       ObjectName limiter = new ObjectName("dev.mcpratelimit:type=Limiter");
+      // Registered 2 s after start, or at the first call: an operator who attaches at once waits for them.
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (!mbeans.isRegistered(limiter) && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
       BlockingQueue<Notification> notifications = new LinkedBlockingQueue<>();
       mbeans.addNotificationListener(limiter, (notification, handback) -> notifications.add(notification), null, null);
 
