@@ -45,15 +45,15 @@ public final class RateLimiter {
       return Decision.notLimited(caller, tier, tool);
     }
     String effectiveTier = policy.effectiveTier(tier);
+    BucketLimit tierLimit = tierBucket ? policy.tiers().get(effectiveTier) : null;
     ToolPolicy toolPolicy = policy.tool(tool);
-    Optional<String> unavailable =
-        toolPolicy.unavailableOn(effectiveTier, tierBucket ? policy.tiers().get(effectiveTier) : null);
+    Optional<String> unavailable = toolPolicy.unavailableOn(effectiveTier, tierLimit);
     if (unavailable.isPresent()) {
       // Refused before any bucket is touched: no wait would ever make it fit.
       return Decision.unavailable(caller, effectiveTier, tool, toolPolicy.cost(), unavailable.get(),
           policy.mode() == Mode.SHADOW);
     }
-    Charge[] charges = charges(caller, effectiveTier, toolPolicy, tierBucket);
+    Charge[] charges = charges(caller, effectiveTier, tierLimit, toolPolicy);
     if (charges.length == 0) {
       return Decision.notLimited(caller, effectiveTier, tool);
     }
@@ -95,14 +95,18 @@ public final class RateLimiter {
     return buckets;
   }
 
-  /** The buckets a call of {@code tool} by {@code caller} (of tier {@code tier}) charges. */
-  private Charge[] charges(String caller, String tier, ToolPolicy tool, boolean tierBucket) {
+  /**
+   * The buckets a call of {@code tool} by {@code caller} (of tier {@code tier}) charges.
+   *
+   * @param tierLimit the tier bucket's limit, {@code null} when the call is not charged to it
+   */
+  private static Charge[] charges(String caller, String tier, BucketLimit tierLimit, ToolPolicy tool) {
     BucketLimit perTool = tool.tierLimits().get(tier);
     BucketLimit global = tool.global();
-    Charge[] charges = new Charge[(tierBucket ? 1 : 0) + (perTool != null ? 1 : 0) + (global != null ? 1 : 0)];
+    Charge[] charges = new Charge[(tierLimit != null ? 1 : 0) + (perTool != null ? 1 : 0) + (global != null ? 1 : 0)];
     int i = 0;
-    if (tierBucket) {
-      charges[i++] = new Charge(BucketKey.caller(caller), policy.tiers().get(tier));
+    if (tierLimit != null) {
+      charges[i++] = new Charge(BucketKey.caller(caller), tierLimit);
     }
     if (perTool != null) {
       charges[i++] = new Charge(BucketKey.callerTool(caller, tool.name()), perTool);

@@ -245,7 +245,7 @@ public final class Gate {
         }
         return;
       }
-      verdict.headers().writeTo((name, value) -> ServletResponses.addHeader(response, name, value));
+      ServletResponses.addHeaders(response, verdict.headers());
       if (verdict instanceof Reject reject && reject.httpStatus() != 200) {
         CallContext.respondedWith(reject.httpStatus());
         ServletResponses.setStatus(response, reject.httpStatus());

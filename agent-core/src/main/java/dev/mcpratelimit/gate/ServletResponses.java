@@ -1,5 +1,6 @@
 package dev.mcpratelimit.gate;
 
+import dev.mcpratelimit.mcp.RateLimitHeaders;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
@@ -40,8 +41,15 @@ final class ServletResponses {
 
   private ServletResponses() {}
 
-  static void addHeader(Object response, String name, String value) throws Throwable {
-    HANDLES.get(response.getClass()).require(response.getClass()).addHeader().invokeExact(response, name, value);
+  /** Adds every header to the response, its {@code addHeader} found once for all of them. */
+  static void addHeaders(Object response, RateLimitHeaders headers) throws Throwable {
+    if (headers.limit() == null) {
+      return; // none: then the response need not be a servlet's at all
+    }
+    MethodHandle addHeader = HANDLES.get(response.getClass()).require(response.getClass()).addHeader();
+    headers.writeTo((name, value) -> {
+      addHeader.invokeExact(response, name, value); // a statement: invokeExact's type is then void
+    });
   }
 
   static void setStatus(Object response, int status) throws Throwable {

@@ -9,28 +9,29 @@ import java.util.Optional;
 public final class CallerDirectory {
 
   private final Map<String, Caller> byId;
-  private final Map<KeyDigest, Caller> byKeyHash;
+  /** Made once per caller: a call finds who it is without building anything. */
+  private final DigestTable byKeyHash;
 
   /** @param callers callers with distinct ids and distinct key hashes (the config parser checks) */
   public CallerDirectory(Collection<Caller> callers) {
     Map<String, Caller> ids = new HashMap<>();
-    Map<KeyDigest, Caller> hashes = new HashMap<>();
+    Map<String, ResolvedCaller> hashes = new HashMap<>();
     for (Caller caller : callers) {
       ids.put(caller.id(), caller);
       if (caller.apiKeySha256() != null) {
-        hashes.put(KeyDigest.ofHex(caller.apiKeySha256()), caller);
+        hashes.put(caller.apiKeySha256(), new ResolvedCaller(caller.id(), caller.tier(), true));
       }
     }
     this.byId = Map.copyOf(ids);
-    this.byKeyHash = Map.copyOf(hashes);
+    this.byKeyHash = new DigestTable(hashes);
   }
 
   public Optional<Caller> byId(String id) {
     return Optional.ofNullable(byId.get(id));
   }
 
-  /** The caller whose key this is; the key is hashed here and goes no further. */
-  public Optional<Caller> byApiKey(String apiKey) {
-    return Optional.ofNullable(byKeyHash.get(KeyDigest.of(apiKey)));
+  /** The caller whose key this is, or {@code null}; the key is hashed here and goes no further. */
+  public ResolvedCaller byApiKey(String apiKey) {
+    return byKeyHash.get(KeyHasher.sha256(apiKey));
   }
 }

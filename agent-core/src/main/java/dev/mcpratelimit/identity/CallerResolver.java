@@ -61,9 +61,9 @@ public final class CallerResolver {
   public ResolvedCaller http(String credential, String peer, String forwardedFor) {
     String key = apiKey(credential);
     if (key != null) {
-      Caller caller = callers.byApiKey(key).orElse(null);
+      ResolvedCaller caller = callers.byApiKey(key);
       if (caller != null) {
-        return new ResolvedCaller(caller.id(), caller.tier(), true);
+        return caller;
       }
     }
     // Unknown keys are anonymous too: one bucket per client address, so that inventing keys

@@ -63,6 +63,14 @@ public final class CallContext {
   private static final Cache<Object, Http> BY_PARAMS =
       Caffeine.newBuilder().weakKeys().executor(Runnable::run).build();
 
+  /*
+   * Whether anything was ever put in BY_REQUEST or BY_PARAMS: until then a call does not look at
+   * them. Asking Caffeine even for its size touches the cache's own structures, which a call finds
+   * cold. Set before the put, so whoever can find the entry sees it set.
+   */
+  private static volatile boolean requestsBound;
+  private static volatile boolean paramsTied;
+
   private CallContext() {}
 
   /** The HTTP request this thread serves, as a value, or {@code null}. */
@@ -89,6 +97,7 @@ public final class CallContext {
   /** A request's params were parsed on this thread: if it serves an HTTP request, they belong to it. */
   public static void parsed(Object params) {
     if (params != null && SLOT.get().http()) {
+      paramsTied = true;
       BY_PARAMS.put(params, http());
     }
   }
@@ -101,13 +110,13 @@ public final class CallContext {
     Http here = http();
     if (here != null) {
       // Only a reactive transport ties params (and its stateless dispatch may run bound too): a
-      // servlet call pays no lookup.
-      if (params != null && BY_PARAMS.estimatedSize() > 0) {
+      // servlet server pays no lookup.
+      if (params != null && paramsTied) {
         BY_PARAMS.invalidate(params);
       }
       return here;
     }
-    return params == null ? null : BY_PARAMS.asMap().remove(params);
+    return params == null || !paramsTied ? null : BY_PARAMS.asMap().remove(params);
   }
 
   public static void httpStarted(String credential, String peer, String forwardedFor, Object response) {
@@ -164,6 +173,7 @@ public final class CallContext {
   public static void bind(Object request) {
     ResolvedCaller caller = SLOT.get().dispatching;
     if (caller != null && request != null) {
+      requestsBound = true;
       BY_REQUEST.put(request, caller);
     }
   }
@@ -172,22 +182,16 @@ public final class CallContext {
   public static void toolStarted(Object request) {
     // Without limited methods nothing is bound (see Gate.bindToolRequest): no lookup, which would
     // allocate in Caffeine. A bind for this request happened before the worker got it, so it counts.
-    ResolvedCaller caller = request == null || BY_REQUEST.estimatedSize() == 0 ? null
-        : BY_REQUEST.asMap().remove(request);
+    ResolvedCaller caller = request == null || !requestsBound ? null : BY_REQUEST.asMap().remove(request);
     if (caller != null) {
-      toolCallers = true;
       SLOT.get().inTool = caller;
     }
   }
 
-  /**
-   * Whether a worker ever took a caller over: until then no slot has one to clear, and the worker
-   * is spared a look at its thread-local (the first of its call, often a cache miss).
-   */
-  private static volatile boolean toolCallers;
-
   public static void toolEnded() {
-    if (toolCallers) {
+    // Until a caller was ever bound no slot has one to clear, and the worker is spared a look at
+    // its thread-local (the first of its call, often a cache miss).
+    if (requestsBound) {
       SLOT.get().inTool = null;
     }
   }
