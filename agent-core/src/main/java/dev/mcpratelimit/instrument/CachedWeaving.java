@@ -33,9 +33,11 @@ final class CachedWeaving implements ClassFileTransformer {
   private final DeferredTransformer deferred;
   private final Set<String> late;
   private final boolean lazy;
-  /** Internal class name to its configured methods, as the instrumentation is built with them. */
-  private volatile Map<String, String> methods = Map.of();
+  /** Internal class name to its configured methods, as the instrumentation is built with them; {@code null} until read. */
+  private volatile Map<String, String> methods;
   private final List<Passed> passed = new ArrayList<>();
+  /** The instrumentation, once {@link #keepPassed} took the classes that passed (guarded by {@link #passed}). */
+  private ClassFileTransformer keeping;
   private final Map<ClassLoader, Set<String>> said = new WeakHashMap<>();
 
   private record Passed(Module module, ClassLoader loader, String className, ProtectionDomain domain, byte[] bytes) {}
@@ -53,8 +55,8 @@ final class CachedWeaving implements ClassFileTransformer {
    * @param late binary names of the classes the instrumentation changes but does not wait for
    */
   static CachedWeaving before(DeferredTransformer deferred, WovenClassCache cache, Set<String> late) {
-    CachedWeaving cached = new CachedWeaving(cache, deferred, late, !cache.isEmpty());
-    deferred.whenReady(cached::keepPassed);
+    CachedWeaving cached = new CachedWeaving(cache, deferred, late, cache.knowsThisHost());
+    deferred.whenDone(cached::keepPassed);
     return cached;
   }
 
@@ -76,11 +78,13 @@ final class CachedWeaving implements ClassFileTransformer {
   @Override
   public byte[] transform(Module module, ClassLoader loader, String className, Class<?> redefined,
       ProtectionDomain domain, byte[] bytes) throws IllegalClassFormatException {
-    if (redefined != null || loader == null || className == null
+    Map<String, String> configured = methods;
+    // Nothing is served before the configuration is read (a start that failed) or once the instrumentation gave up.
+    if (redefined != null || loader == null || className == null || configured == null || deferred.gaveUp()
         || !(deferred.holdsBack(className) || late.contains(className))) {
       return deferred.transform(module, loader, className, redefined, domain, bytes);
     }
-    String methodsKey = methods.getOrDefault(className, "");
+    String methodsKey = configured.getOrDefault(className, "");
     WovenClassCache.Woven kept = cache.find(className, methodsKey, bytes, loader);
     if (kept != null) {
       AgentLog.fine(className.replace('/', '.') + " from the weaving cache");
@@ -90,29 +94,33 @@ final class CachedWeaving implements ClassFileTransformer {
     AgentLog.fine(className.replace('/', '.') + " is not in the weaving cache");
     boolean passes = late.contains(className) && !lazy;
     ClassFileTransformer built = passes ? deferred.instrumentationFor(className) : deferred.awaited(className);
-    if (built == null) {
-      if (passes) {
-        synchronized (passed) {
+    if (built == null && passes) {
+      synchronized (passed) {
+        if (keeping == null) {
           passed.add(new Passed(module, loader, className, domain, bytes));
+          return null;
         }
+        built = keeping; // ready since it was asked: woven as any class loading now
       }
-      return null;
     }
-    return weaveAndKeep(built, new Passed(module, loader, className, domain, bytes), methodsKey, false);
+    return built == null ? null : weaveAndKeep(built, new Passed(module, loader, className, domain, bytes), methodsKey, false);
   }
 
   /**
    * Once the instrumentation is ready: weaves the classes that passed before it was, as they
-   * would have been woven had they loaded later, only to keep them for later starts.
+   * would have been woven had they loaded later, only to keep them for later starts. With
+   * {@code null} (it gave up) they are dropped.
    */
   void keepPassed(ClassFileTransformer built) {
     List<Passed> waiting;
     synchronized (passed) {
-      waiting = List.copyOf(passed);
-      passed.clear();
+      keeping = built;
+      waiting = built == null ? List.of() : List.copyOf(passed);
+      passed.clear(); // given up (null): nothing to keep, and their loaders are not held
     }
+    Map<String, String> configured = methods;
     for (Passed one : waiting) {
-      weaveAndKeep(built, one, methods.getOrDefault(one.className, ""), true);
+      weaveAndKeep(built, one, configured == null ? "" : configured.getOrDefault(one.className, ""), true);
     }
   }
 

@@ -11,7 +11,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
@@ -33,7 +32,8 @@ final class DeferredTransformer implements ClassFileTransformer {
   private final Set<String> classes;
   private final long waitNanos;
   private final Consumer<DeferredTransformer> builder;
-  private final AtomicBoolean building = new AtomicBoolean();
+  /** Set, with the deadline, when the build starts: a load that waits reads both after {@link #build}. */
+  private boolean building;
   private volatile long deadlineNanos;
   private final CompletableFuture<ClassFileTransformer> instrumentation = new CompletableFuture<>();
 
@@ -53,8 +53,9 @@ final class DeferredTransformer implements ClassFileTransformer {
   }
 
   /** Starts building the instrumentation, unless that has started already. */
-  void build() {
-    if (building.compareAndSet(false, true)) {
+  synchronized void build() {
+    if (!building) {
+      building = true;
       deadlineNanos = System.nanoTime() + waitNanos;
       try {
         builder.accept(this);
@@ -79,13 +80,18 @@ final class DeferredTransformer implements ClassFileTransformer {
     instrumentation.complete(built);
   }
 
-  /** Runs {@code then} with the instrumentation once it is ready, on the thread that made it so. */
-  void whenReady(Consumer<ClassFileTransformer> then) {
-    instrumentation.thenAccept(then);
+  /** Runs {@code then} once the instrumentation is ready (with it) or given up (with {@code null}), on that thread. */
+  void whenDone(Consumer<ClassFileTransformer> then) {
+    instrumentation.whenComplete((built, error) -> then.accept(error == null ? built : null));
   }
 
   void failed(Throwable error) {
     instrumentation.completeExceptionally(error);
+  }
+
+  /** Whether the instrumentation failed or came too late: from then on nothing is woven. */
+  boolean gaveUp() {
+    return instrumentation.isCompletedExceptionally();
   }
 
   @Override

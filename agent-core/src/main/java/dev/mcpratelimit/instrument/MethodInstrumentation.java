@@ -52,7 +52,7 @@ final class MethodInstrumentation {
       if (instrumented.add(target.toString())) {
         builder = builder.type(named(target.className()))
             .transform(new AgentBuilder.Transformer.ForAdvice()
-                .include(agentLoader)
+                .include(RecordedLocator.of(agentLoader))
                 .with(RecordedLocator.LOCATIONS)
                 .advice(named(target.methodName()).and(not(isAbstract())), LimitedMethodAdvice.class.getName()));
         fresh.add(target);

@@ -23,7 +23,8 @@ public final class ModuleFit implements ElementMatcher<ClassLoader> {
   /** Per loader: why the module does not fit ({@code null} if it does), and what deciding that read there. */
   private final Map<ClassLoader, Decided> misfits = new WeakHashMap<>();
 
-  private record Decided(String misfit, Set<WeaveInputs.Read> reads) {}
+  /** @param failed whether deciding failed (the advice could not be checked): no weave that depends on it is kept */
+  private record Decided(String misfit, Set<WeaveInputs.Read> reads, boolean failed) {}
 
   ModuleFit(InstrumentationModule module, AdviceReferences references) {
     this.module = module;
@@ -60,7 +61,8 @@ public final class ModuleFit implements ElementMatcher<ClassLoader> {
     Decided decided = misfits.get(loader);
     if (decided == null) {
       try (WeaveInputs.Recording recording = WeaveInputs.record()) {
-        decided = new Decided(decide(loader), Set.copyOf(recording.reads()));
+        String misfit = decide(loader);
+        decided = new Decided(misfit, Set.copyOf(recording.reads()), recording.failed());
       }
       misfits.put(loader, decided);
       if (decided.misfit == null) {
@@ -68,6 +70,9 @@ public final class ModuleFit implements ElementMatcher<ClassLoader> {
       }
     } else {
       WeaveInputs.readAgain(decided.reads); // each class woven in the loader depends on the fit too
+      if (decided.failed) {
+        WeaveInputs.failed();
+      }
     }
     return decided.misfit;
   }
@@ -87,6 +92,7 @@ public final class ModuleFit implements ElementMatcher<ClassLoader> {
           : "its advice needs " + missing.stream().limit(3).map(Object::toString).collect(Collectors.joining(", "))
               + (missing.size() > 3 ? " and " + (missing.size() - 3) + " more" : "") + ", which this version lacks";
     } catch (RuntimeException | LinkageError e) {
+      WeaveInputs.failed();
       return "its advice could not be checked (" + e + ")";
     }
   }

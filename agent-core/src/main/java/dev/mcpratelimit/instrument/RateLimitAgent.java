@@ -7,6 +7,7 @@ import dev.mcpratelimit.runtime.AgentVersion;
 import java.io.IOException;
 import java.lang.instrument.Instrumentation;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
@@ -52,10 +53,16 @@ public final class RateLimitAgent {
         });
       } catch (Throwable e) {
         methodsAtStart.cancel(false); // the builder stops quietly: the catch below says why
+        if (jvmStart != null) {
+          jvmStart.abandon(e);
+        }
         throw e;
       }
       if (runtime == null) {
         methodsAtStart.cancel(false);
+        if (jvmStart != null) {
+          jvmStart.abandon(new IllegalStateException("already running"));
+        }
         AgentLog.warning("already running in this JVM; ignoring the second start");
         return;
       }
@@ -83,12 +90,14 @@ public final class RateLimitAgent {
    */
   private static final class JvmStart {
 
+    private final Instrumentation instrumentation;
     private final DeferredTransformer deferred;
     private final CachedWeaving cached;
-    /** The configured methods the instrumentation is built with, once the file is read. */
-    private volatile List<MethodTarget> methodsAtStart;
+    /** The configured methods the instrumentation is built with ({@code Class#method}), once the file is read. */
+    private volatile Set<String> methodsAtStart;
 
-    private JvmStart(DeferredTransformer deferred, CachedWeaving cached) {
+    private JvmStart(Instrumentation instrumentation, DeferredTransformer deferred, CachedWeaving cached) {
+      this.instrumentation = instrumentation;
       this.deferred = deferred;
       this.cached = cached;
     }
@@ -104,7 +113,13 @@ public final class RateLimitAgent {
       if (cached == null || !cached.lazy()) {
         deferred.build();
       }
-      return new JvmStart(deferred, cached);
+      return new JvmStart(instrumentation, deferred, cached);
+    }
+
+    /** The agent did not start: nothing is woven, served from the cache or waited for. */
+    void abandon(Throwable why) {
+      instrumentation.removeTransformer(cached == null ? deferred : cached);
+      deferred.failed(why);
     }
 
     /** The configuration is read, before the host's first class loads. */
@@ -113,15 +128,20 @@ public final class RateLimitAgent {
       if (cached != null) {
         cached.methods(methods);
       }
-      methodsAtStart = methods;
+      methodsAtStart = woven(methods);
     }
 
     /** A reload before the instrumentation exists: a lazy build starts if it names new methods (it follows them once ready). */
     void reloaded(List<MethodTarget> methods) {
-      List<MethodTarget> atStart = methodsAtStart;
-      if (atStart != null && !atStart.containsAll(methods)) {
+      Set<String> atStart = methodsAtStart;
+      if (atStart != null && !atStart.containsAll(woven(methods))) {
         deferred.build();
       }
+    }
+
+    /** What a method target weaves: a renamed target is the same method. */
+    private static Set<String> woven(List<MethodTarget> methods) {
+      return methods.stream().map(target -> target.className() + "#" + target.methodName()).collect(Collectors.toSet());
     }
 
     private static Thread builder(DeferredTransformer deferred, Instrumentation instrumentation, ClassLoader agentLoader,

@@ -7,7 +7,8 @@ import net.bytebuddy.dynamic.ClassFileLocator;
 /**
  * Reads class files through a class loader as Byte Buddy's own locator does, and records each
  * read as one of the weave's inputs ({@link WeaveInputs}): the type pool that describes a target's
- * hierarchy and the muzzle check both read through it.
+ * hierarchy, the advice's own pool (whose loader, the agent's, is the host's own for a server on
+ * the class path) and the muzzle check all read through it.
  */
 final class RecordedLocator implements ClassFileLocator {
 
@@ -26,7 +27,13 @@ final class RecordedLocator implements ClassFileLocator {
 
   @Override
   public Resolution locate(String name) throws IOException {
-    Resolution resolution = delegate.locate(name);
+    Resolution resolution;
+    try {
+      resolution = delegate.locate(name);
+    } catch (IOException | RuntimeException e) {
+      WeaveInputs.failed(); // a read that failed now may not fail next time: nothing to keep
+      throw e;
+    }
     WeaveInputs.read(name.replace('.', '/') + ".class", resolution.isResolved() ? resolution.resolve() : null);
     return resolution;
   }

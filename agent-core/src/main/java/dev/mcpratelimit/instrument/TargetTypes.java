@@ -40,9 +40,12 @@ record TargetTypes(Set<String> waitedFor, Set<String> notWaitedFor) {
     BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
     for (String line; (line = lines.readLine()) != null; ) {
       String type = line.strip();
+      if (type.isEmpty() || type.startsWith("#")) {
+        continue;
+      }
       if (type.endsWith(NOT_WAITED_FOR)) {
         notWaitedFor.add(type.substring(0, type.length() - NOT_WAITED_FOR.length()).strip());
-      } else if (!type.isEmpty() && !type.startsWith("#")) {
+      } else {
         waitedFor.add(type);
       }
     }

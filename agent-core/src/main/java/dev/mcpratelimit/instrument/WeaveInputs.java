@@ -31,6 +31,8 @@ final class WeaveInputs {
   static final long ABSENT = -1;
   /** The answer of a read that asked only whether the resource is there, and found it. */
   static final long PRESENT = -2;
+  /** A resource there but unreadable now: matches no recorded answer. */
+  private static final long UNREADABLE = -3;
 
   /** One read: a resource and what it gave, its {@link #checksum} or {@link #ABSENT} or {@link #PRESENT}. */
   record Read(String resource, long answer) {}
@@ -76,19 +78,29 @@ final class WeaveInputs {
 
   /** A class file (or other resource) read through the host's loader: {@code content} {@code null} if absent. */
   static void read(String resource, byte[] content) {
-    add(resource, content == null ? ABSENT : checksum(content));
+    Recording recording = recorded(resource);
+    if (recording != null) {
+      recording.reads.add(new Read(resource, content == null ? ABSENT : checksum(content)));
+    }
   }
 
   /** Whether a resource is there, asked without reading it. */
   static void presence(String resource, boolean present) {
-    add(resource, present ? PRESENT : ABSENT);
+    Recording recording = recorded(resource);
+    if (recording != null) {
+      recording.reads.add(new Read(resource, present ? PRESENT : ABSENT));
+    }
   }
 
-  private static void add(String resource, long answer) {
+  /**
+   * This thread's recording, if one is open and the resource is one the weave depends on: not the
+   * JDK's, nor the agent's own (read through the host's loader where the agent jar is on its class
+   * path; the jar is part of the cache's fingerprint).
+   */
+  private static Recording recorded(String resource) {
     Recording recording = CURRENT.get();
-    if (recording != null && !resource.startsWith("java/")) {
-      recording.reads.add(new Read(resource, answer));
-    }
+    return recording == null || resource.startsWith("java/") || resource.startsWith("dev/mcpratelimit/")
+        ? null : recording;
   }
 
   /** Reads made earlier for this weave's sake (a module's fit, decided once per loader). */
@@ -121,8 +133,12 @@ final class WeaveInputs {
     }
     for (Read read : reads) {
       boolean presenceOnly = read.answer() == PRESENT;
-      long now = checked.computeIfAbsent(read.resource() + (presenceOnly ? "?" : ""),
-          key -> answer(loader, read.resource(), presenceOnly));
+      String key = read.resource() + (presenceOnly ? "?" : "");
+      Long now = checked.get(key);
+      if (now == null) { // read outside the map: the loader may load classes, and land here again
+        now = answer(loader, read.resource(), presenceOnly);
+        checked.put(key, now);
+      }
       if (now != read.answer()) {
         return false;
       }
@@ -141,7 +157,7 @@ final class WeaveInputs {
     try (InputStream in = url.openStream()) {
       return checksum(in.readAllBytes());
     } catch (IOException e) {
-      return ABSENT; // unreadable now: not the answer it gave when it was read
+      return UNREADABLE;
     }
   }
 

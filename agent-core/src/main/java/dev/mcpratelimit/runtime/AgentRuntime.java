@@ -18,6 +18,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -62,6 +63,8 @@ public final class AgentRuntime {
   private final EvictionWarning evictions;
   private final Consumer<AgentConfig> onConfig;
   private final AtomicBoolean mbeansRegistered = new AtomicBoolean();
+  /** Where beans are registered: the maintenance thread once started, never a call's own thread. */
+  private volatile Executor registrations = Runnable::run;
 
   /**
    * @param file the configuration file, or {@code null} for the built-in defaults
@@ -123,6 +126,7 @@ public final class AgentRuntime {
     maintenance.scheduleWithFixedDelay(runtime::forgetFullBuckets, SWEEP_SECONDS, SWEEP_SECONDS, TimeUnit.SECONDS);
     // After the host's start, or at the first call counted (registering its usage needs them).
     maintenance.schedule(runtime::registerMBeans, MBEANS_AFTER_SECONDS, TimeUnit.SECONDS);
+    runtime.registrations = maintenance;
     current = runtime;
     return runtime;
   }
@@ -160,12 +164,19 @@ public final class AgentRuntime {
     }
   }
 
+  /** Off the call's thread (an event loop, perhaps): the first may create the platform MBean server. */
   private void publishUsage(UsageKind kind, String tier, String name, UsageCounters.Usage counters) {
-    registerMBeans(); // a call before MBEANS_AFTER_SECONDS: the usage beans come with the others
     try {
-      mbeans.registerUsage(kind, tier, name, counters);
-    } catch (Exception e) {
-      errors.record("JMX usage bean", e);
+      registrations.execute(() -> {
+        registerMBeans(); // a call before MBEANS_AFTER_SECONDS: the usage beans come with the others
+        try {
+          mbeans.registerUsage(kind, tier, name, counters);
+        } catch (Exception e) {
+          errors.record("JMX usage bean", e);
+        }
+      });
+    } catch (RuntimeException e) {
+      errors.record("JMX usage bean", e); // the maintenance thread is gone: only the beans are missing
     }
   }
 

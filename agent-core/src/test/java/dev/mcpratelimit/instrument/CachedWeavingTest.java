@@ -79,7 +79,8 @@ class CachedWeavingTest {
       builds.incrementAndGet();
       self.ready(weaver);
     });
-    CachedWeaving cached = CachedWeaving.before(deferred, new WovenClassCache(folder), Set.of(LATE.replace('/', '.')));
+    CachedWeaving cached = CachedWeaving.before(deferred, new WovenClassCache(folder, "java -jar server.jar"), Set.of(LATE.replace('/', '.')));
+    cached.methods(List.of());
     if (!cached.lazy()) {
       deferred.build();
     }
@@ -155,7 +156,8 @@ class CachedWeavingTest {
     try (URLClassLoader loader = loader()) {
       AtomicInteger builds = new AtomicInteger();
       DeferredTransformer deferred = new DeferredTransformer(Set.of(TARGET.replace('/', '.')), self -> builds.incrementAndGet());
-      CachedWeaving first = CachedWeaving.before(deferred, new WovenClassCache(folder), Set.of(LATE.replace('/', '.')));
+      CachedWeaving first = CachedWeaving.before(deferred, new WovenClassCache(folder, "java -jar server.jar"), Set.of(LATE.replace('/', '.')));
+      first.methods(List.of());
       deferred.build(); // started, not ready
       assertNull(first.transform(null, loader, LATE, null, null, ORIGINAL), "not waited for: loads as it is");
       said.clear();
@@ -186,7 +188,39 @@ class CachedWeavingTest {
     weaver.fails = true;
     try (URLClassLoader loader = loader()) {
       assertNull(load(start(weaver), loader, TARGET));
-      assertTrue(new WovenClassCache(folder).isEmpty());
+      assertFalse(new WovenClassCache(folder, "java -jar server.jar").knowsThisHost(), "nothing kept");
+    }
+  }
+
+  @Test
+  void nothingIsServedBeforeTheConfigurationIsReadOrOnceTheInstrumentationGaveUp() throws Exception {
+    Weaver weaver = new Weaver();
+    try (URLClassLoader loader = loader()) {
+      load(start(weaver), loader, TARGET); // kept
+      AtomicInteger builds = new AtomicInteger();
+      DeferredTransformer deferred = new DeferredTransformer(Set.of(TARGET.replace('/', '.')), self -> {
+        builds.incrementAndGet();
+        self.failed(new IllegalStateException("the agent did not start"));
+      });
+      CachedWeaving cached = CachedWeaving.before(deferred, new WovenClassCache(folder, "java -jar server.jar"), Set.of());
+      assertNull(cached.transform(null, loader, TARGET, null, null, ORIGINAL), "a start that never read its file");
+      cached.methods(List.of());
+      deferred.failed(new IllegalStateException("too late"));
+      assertNull(cached.transform(null, loader, TARGET, null, null, ORIGINAL), "given up: left as it is");
+    }
+  }
+
+  @Test
+  void aClassNotWaitedForThatLoadsAsTheInstrumentationBecomesReadyIsWovenForReal() throws Exception {
+    Weaver weaver = new Weaver();
+    try (URLClassLoader loader = loader()) {
+      DeferredTransformer deferred = new DeferredTransformer(Set.of(TARGET.replace('/', '.')), self -> { });
+      CachedWeaving cached = CachedWeaving.before(deferred, new WovenClassCache(folder, "java -jar server.jar"),
+          Set.of(LATE.replace('/', '.')));
+      cached.methods(List.of());
+      cached.keepPassed(weaver); // ready between its check and its load
+      assertArrayEquals("woven original".getBytes(StandardCharsets.UTF_8),
+          cached.transform(null, loader, LATE, null, null, ORIGINAL));
     }
   }
 
@@ -197,7 +231,7 @@ class CachedWeavingTest {
       Start first = start(weaver);
       first.cached.transform(null, loader, "com/example/Other", null, null, ORIGINAL);
       first.cached.transform(null, loader, TARGET, Object.class, null, ORIGINAL);
-      assertTrue(new WovenClassCache(folder).isEmpty());
+      assertFalse(new WovenClassCache(folder, "java -jar server.jar").knowsThisHost(), "nothing kept");
     }
   }
 }

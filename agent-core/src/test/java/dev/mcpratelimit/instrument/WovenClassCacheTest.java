@@ -12,7 +12,6 @@ import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -55,7 +54,7 @@ class WovenClassCacheTest {
   private WovenClassCache keptWeave() throws Exception {
     write("io/sdk/Exchange.class", "exchange v1");
     write("io/sdk/Landmark.class", "landmark");
-    WovenClassCache cache = new WovenClassCache(folder);
+    WovenClassCache cache = new WovenClassCache(folder, "java -jar server.jar");
     cache.keep(TARGET, "", ORIGINAL, reads(), new WovenClassCache.Woven(WOVEN, List.of("INFO limiting tools/call")));
     return cache;
   }
@@ -64,12 +63,13 @@ class WovenClassCacheTest {
   void aWeaveIsFoundAgainForTheSameClassWhereEverythingItReadIsTheSame() throws Exception {
     WovenClassCache cache = keptWeave();
     try (URLClassLoader loader = loader()) {
-      WovenClassCache.Woven found = new WovenClassCache(folder).find(TARGET, "", ORIGINAL, loader);
+      WovenClassCache.Woven found = new WovenClassCache(folder, "java -jar server.jar").find(TARGET, "", ORIGINAL, loader);
       assertNotNull(found);
       assertArrayEquals(WOVEN, found.bytes());
       assertEquals(List.of("INFO limiting tools/call"), found.lines());
     }
-    assertFalse(cache.isEmpty());
+    assertTrue(cache.knowsThisHost(), "a host that kept a weave is known at its next start");
+    assertFalse(new WovenClassCache(folder, "java -jar other.jar").knowsThisHost(), "another server is not");
   }
 
   @Test
@@ -132,27 +132,13 @@ class WovenClassCacheTest {
   void aClassTheInstrumentationLeftAsItWasIsKeptToo() throws Exception {
     write("io/sdk/Exchange.class", "exchange v1");
     write("io/sdk/Landmark.class", "landmark");
-    WovenClassCache cache = new WovenClassCache(folder);
-    assertTrue(cache.isEmpty());
+    WovenClassCache cache = new WovenClassCache(folder, "java -jar server.jar");
+    assertFalse(cache.knowsThisHost());
     cache.keep(TARGET, "", ORIGINAL, reads(), new WovenClassCache.Woven(null, List.of("WARNING no instrumentation fits")));
     try (URLClassLoader loader = loader()) {
       WovenClassCache.Woven found = cache.find(TARGET, "", ORIGINAL, loader);
       assertNotNull(found);
       assertNull(found.bytes(), "left as it was");
     }
-  }
-
-  @Test
-  void aFolderOthersMayWriteToIsRefusedAndAMissingOneIsMadeForItsUserAlone() throws Exception {
-    Path shared = folder.resolve("shared");
-    Files.createDirectory(shared, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxrwxrwx")));
-    Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
-    assertTrue(WovenClassCache.ownedHere(shared).startsWith("others may write to it"), WovenClassCache.ownedHere(shared));
-    Path fresh = folder.resolve("a/b/mcp-ratelimit-agent");
-    assertNull(WovenClassCache.ownedHere(fresh));
-    assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(fresh)));
-    Path file = folder.resolve("file");
-    Files.writeString(file, "");
-    assertEquals("it is not a folder", WovenClassCache.ownedHere(file));
   }
 }
