@@ -10,12 +10,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.modelcontextprotocol.client.McpSyncClient;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -91,6 +93,46 @@ class WeavingCacheIT {
     assertFalse(second.loadedByteBuddy, "every class served from the cache:\n" + String.join("\n", second.stderr));
     assertTrue(says(second, LIMITING_DISPATCH), "the weave's line is said again:\n" + String.join("\n", second.stderr));
     assertEquals(1, second.stderr.stream().filter(line -> line.contains(LIMITING_DISPATCH)).count(), "once");
+  }
+
+  /**
+   * A Spring AI WebFlux server: its calls are tied to their HTTP request by advice in McpSchema, a
+   * class the instrumentation does not wait for. Served from the cache, the tie still holds: a
+   * known key is served with its headers, a call without one is refused (identity.require-key).
+   */
+  @Test
+  void aWebFluxServerServedFromTheCacheStillKnowsWhoIsCalling(@TempDir Path dir) throws Exception {
+    Path cache = dir.resolve("cache");
+    List<String> lines = new ArrayList<>(List.of("identity.require-key=true", "tier.free.rate=3/h", "tier.free.burst=3"));
+    lines.addAll(List.of(ConfigFile.caller("rita", "rita-key-Qm4Lw9", "free")));
+    Path config = ConfigFile.write(dir, "ratelimit.properties", lines.toArray(String[]::new));
+    Path jar = Path.of(System.getProperty("matrix.servers.dir")).resolve("spring-ai-2.0.0-webflux.jar");
+    for (int run = 1; run <= 2; run++) {
+      Path classLoads = dir.resolve("webflux-class-loads-" + run + ".txt");
+      try (ForkedServer server = ForkedServer.executableJar(jar, "--server.port=0", "--spring.ai.mcp.server.protocol=STREAMABLE")
+          .jvmOption("-Dreactor.netty.ioShutdownQuietPeriod=0")
+          .jvmOption("-Dmcp.ratelimit.weaving-cache=" + cache)
+          .jvmOption("-Xlog:class+load:file=" + classLoads)
+          .agent(config).start()) {
+        server.assertAgentStarted("enforce");
+        URI endpoint = URI.create(server.url());
+        RawMcpClient none = RawMcpClient.open(endpoint, "2025-03-26");
+        RawMcpClient rita = RawMcpClient.open(endpoint, "2025-03-26", McpClients.API_KEY_HEADER, "rita-key-Qm4Lw9");
+        try {
+          CallerIdentityIT.assertUnauthorized(none.callTool("echo", Map.of("text", "hi")), 401);
+          RawMcpClient.Response admitted = rita.callTool("echo", Map.of("text", "hi"));
+          admitted.assertToolResult("rita, run " + run);
+          admitted.assertRateLimitHeaders("free", 3, 2, 3600, 1200, null, admitted.sentEpochMillis());
+        } finally {
+          none.close();
+          rita.close();
+        }
+      }
+      try (Stream<String> loaded = Files.lines(classLoads)) {
+        boolean byteBuddy = loaded.anyMatch(line -> line.contains(SHADED_BYTE_BUDDY));
+        assertEquals(run == 1, byteBuddy, "run " + run + (run == 1 ? " weaves" : " is served from the cache"));
+      }
+    }
   }
 
   @Test
