@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.example.lib.FakeLibrary;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.dynamic.loading.ByteArrayClassLoader;
 import net.bytebuddy.implementation.FixedValue;
@@ -49,6 +50,20 @@ class AdviceReferencesTest {
     assertTrue(names.contains("com.example.lib.FakeLibrary.greet(Ljava/lang/String;)Ljava/lang/String;"), names.toString());
     assertTrue(names.contains("com.example.lib.FakeLibrary.version"), names.toString());
     assertTrue(names.stream().noneMatch(name -> name.startsWith("java.")), names.toString());
+  }
+
+  @Test
+  void theCheckRecordsWhatItReadSoThatAnotherVersionIsNotTakenForTheSame() throws Exception {
+    Set<WeaveInputs.Read> reads;
+    try (WeaveInputs.Recording recording = WeaveInputs.record()) {
+      references().missingIn(HERE);
+      reads = Set.copyOf(recording.reads());
+    }
+    assertTrue(reads.stream().anyMatch(read -> read.resource().equals("com/example/lib/FakeLibrary.class")
+        && read.answer() >= 0), reads.toString());
+    assertTrue(reads.stream().noneMatch(read -> read.resource().startsWith("java/")), reads.toString());
+    assertTrue(WeaveInputs.holdIn(HERE, reads), "the same loader reads the same");
+    assertTrue(!WeaveInputs.holdIn(withoutGreet(), reads), "another version of the class does not");
   }
 
   @Test
