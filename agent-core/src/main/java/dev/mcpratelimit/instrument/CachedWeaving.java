@@ -33,7 +33,7 @@ final class CachedWeaving implements ClassFileTransformer {
   private final DeferredTransformer deferred;
   private final Set<String> late;
   private final boolean lazy;
-  /** Internal class name to its configured methods, as the instrumentation is built with them; {@code null} until read. */
+  /** Internal class name to its configured methods, as the build uses them; {@code null} until read. */
   private volatile Map<String, String> methods;
   private final List<Passed> passed = new ArrayList<>();
   /** The instrumentation, once {@link #keepPassed} took the classes that passed (guarded by {@link #passed}). */
@@ -103,7 +103,8 @@ final class CachedWeaving implements ClassFileTransformer {
         built = keeping; // ready since it was asked: woven as any class loading now
       }
     }
-    return built == null ? null : weaveAndKeep(built, new Passed(module, loader, className, domain, bytes), methodsKey, false);
+    return built == null ? null
+        : weaveAndKeep(built, new Passed(module, loader, className, domain, bytes), methodsKey, false);
   }
 
   /**

@@ -108,7 +108,7 @@ final class DeferredTransformer implements ClassFileTransformer {
     return built == null ? null : built.transform(loader, className, redefined, domain, bytes);
   }
 
-  /** The instrumentation, once built (waited for, the build started, if {@code className} is a target); else {@code null}. */
+  /** The instrumentation, once built (waited for, and started, if {@code className} is a target); else {@code null}. */
   ClassFileTransformer instrumentationFor(String className) {
     if (instrumentation.isDone()) {
       return built();

@@ -100,7 +100,9 @@ final class ModuleInstrumentation {
 
   /** The point's advice, then its other transformations. */
   static AgentBuilder.Transformer transformer(InstrumentationPoint point, ClassLoader agentLoader) {
-    AgentBuilder.Transformer.ForAdvice advice = new AgentBuilder.Transformer.ForAdvice().include(RecordedLocator.of(agentLoader)).with(RecordedLocator.LOCATIONS);
+    AgentBuilder.Transformer.ForAdvice advice = new AgentBuilder.Transformer.ForAdvice()
+        .include(RecordedLocator.of(agentLoader))
+        .with(RecordedLocator.LOCATIONS);
     for (InstrumentationPoint.Advised advised : point.advice) {
       advice = advised.enter().equals(advised.exit()) ? advice.advice(advised.methods(), advised.enter())
           : advice.advice(advised.methods(), advised.enter(), advised.exit());

@@ -131,7 +131,7 @@ public final class RateLimitAgent {
       methodsAtStart = woven(methods);
     }
 
-    /** A reload before the instrumentation exists: a lazy build starts if it names new methods (it follows them once ready). */
+    /** A reload before the instrumentation exists: a lazy build starts if it names new methods (to follow them). */
     void reloaded(List<MethodTarget> methods) {
       Set<String> atStart = methodsAtStart;
       if (atStart != null && !atStart.containsAll(woven(methods))) {

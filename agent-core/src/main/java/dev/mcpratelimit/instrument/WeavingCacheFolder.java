@@ -45,7 +45,7 @@ final class WeavingCacheFolder {
 
   private WeavingCacheFolder() {}
 
-  /** This agent jar's and JVM's folder, made if need be, or {@code null} if the cache is off or cannot be used safely. */
+  /** This agent jar's and JVM's folder, made if need be; {@code null} if the cache is off or not safe to use. */
   static Path open() {
     String setting = System.getProperty(PROPERTY);
     if ("off".equals(setting)) {
@@ -110,11 +110,13 @@ final class WeavingCacheFolder {
       return "it is not a folder";
     }
     String user = System.getProperty("user.name");
-    if (!attributes.owner().equals(FileSystems.getDefault().getUserPrincipalLookupService().lookupPrincipalByName(user))) {
+    if (!attributes.owner().equals(
+        FileSystems.getDefault().getUserPrincipalLookupService().lookupPrincipalByName(user))) {
       return "it belongs to " + attributes.owner().getName() + ", not to " + user;
     }
     Set<PosixFilePermission> permissions = attributes.permissions();
-    if (permissions.contains(PosixFilePermission.GROUP_WRITE) || permissions.contains(PosixFilePermission.OTHERS_WRITE)) {
+    if (permissions.contains(PosixFilePermission.GROUP_WRITE)
+        || permissions.contains(PosixFilePermission.OTHERS_WRITE)) {
       return "others may write to it (" + PosixFilePermissions.toString(permissions) + ")";
     }
     return null;
@@ -160,7 +162,7 @@ final class WeavingCacheFolder {
     }
   }
 
-  /** Removes all but the most recent other build folders: only folders named as this class names them, and only their entries. */
+  /** Removes all but the most recent other build folders: only folders it named, and only its files in them. */
   static void removeOldBuilds(Path base, Path current) {
     try (Stream<Path> folders = Files.list(base)) {
       List<Path> others = folders.filter(path -> !path.equals(current)

@@ -51,7 +51,8 @@ final class WovenClassCache {
   /** @param host what tells this host from others using the same folder (its class path and main class or jar) */
   WovenClassCache(Path folder, String host) {
     this.folder = folder;
-    this.host = folder.resolve(HexFormat.of().toHexDigits(WeaveInputs.checksum(host.getBytes(StandardCharsets.UTF_8))) + HOST);
+    this.host = folder.resolve(
+        HexFormat.of().toHexDigits(WeaveInputs.checksum(host.getBytes(StandardCharsets.UTF_8))) + HOST);
   }
 
   /** The cache for this agent jar, JVM and host, or {@code null} if it is switched off or cannot be used safely. */
@@ -139,7 +140,7 @@ final class WovenClassCache {
         + HexFormat.of().toHexDigits(WeaveInputs.checksum(original)) + ENTRY;
   }
 
-  /** One kept weave, as written: its key in full (compared, not trusted to the file name), its inputs, lines and bytes. */
+  /** One kept weave as written: its key in full (compared, not trusted to the file name), inputs, lines, bytes. */
   private record Entry(String className, String methods, byte[] original, Set<WeaveInputs.Read> reads,
       List<String> lines, byte[] woven) {
 
