@@ -35,12 +35,13 @@ final class CachedWeaving implements ClassFileTransformer {
   private final boolean lazy;
   /** Internal class name to its configured methods, as the build uses them; {@code null} until read. */
   private volatile Map<String, String> methods;
-  private final List<Passed> passed = new ArrayList<>();
+  private final List<Load> passed = new ArrayList<>();
   /** The instrumentation, once {@link #keepPassed} took the classes that passed (guarded by {@link #passed}). */
   private ClassFileTransformer keeping;
   private final Map<ClassLoader, Set<String>> said = new WeakHashMap<>();
 
-  private record Passed(Module module, ClassLoader loader, String className, ProtectionDomain domain, byte[] bytes) {}
+  /** One class load, as the JVM handed it over. */
+  private record Load(Module module, ClassLoader loader, String className, ProtectionDomain domain, byte[] bytes) {}
 
   private CachedWeaving(WovenClassCache cache, DeferredTransformer deferred, Set<String> late, boolean lazy) {
     this.cache = cache;
@@ -97,14 +98,14 @@ final class CachedWeaving implements ClassFileTransformer {
     if (built == null && passes) {
       synchronized (passed) {
         if (keeping == null) {
-          passed.add(new Passed(module, loader, className, domain, bytes));
+          passed.add(new Load(module, loader, className, domain, bytes));
           return null;
         }
         built = keeping; // ready since it was asked: woven as any class loading now
       }
     }
     return built == null ? null
-        : weaveAndKeep(built, new Passed(module, loader, className, domain, bytes), methodsKey, false);
+        : weaveAndKeep(built, new Load(module, loader, className, domain, bytes), methodsKey, false);
   }
 
   /**
@@ -113,20 +114,20 @@ final class CachedWeaving implements ClassFileTransformer {
    * {@code null} (it gave up) they are dropped.
    */
   void keepPassed(ClassFileTransformer built) {
-    List<Passed> waiting;
+    List<Load> waiting;
     synchronized (passed) {
       keeping = built;
       waiting = built == null ? List.of() : List.copyOf(passed);
       passed.clear(); // given up (null): nothing to keep, and their loaders are not held
     }
     Map<String, String> configured = methods;
-    for (Passed one : waiting) {
+    for (Load one : waiting) {
       weaveAndKeep(built, one, configured == null ? "" : configured.getOrDefault(one.className, ""), true);
     }
   }
 
   /** @param quiet whether the weave's lines are only kept (the class is not the one the host loaded) */
-  private byte[] weaveAndKeep(ClassFileTransformer built, Passed one, String methodsKey, boolean quiet) {
+  private byte[] weaveAndKeep(ClassFileTransformer built, Load one, String methodsKey, boolean quiet) {
     byte[] woven;
     WovenClassCache.Woven result;
     Set<WeaveInputs.Read> reads;

@@ -5,6 +5,7 @@ import dev.mcpratelimit.runtime.AgentLog;
 import dev.mcpratelimit.runtime.AgentRuntime;
 import dev.mcpratelimit.runtime.AgentVersion;
 import java.io.IOException;
+import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.util.List;
 import java.util.Set;
@@ -109,16 +110,22 @@ public final class RateLimitAgent {
           self -> builder(self, instrumentation, agentLoader, methodsAtStart, installed).start());
       WovenClassCache cache = WovenClassCache.open();
       CachedWeaving cached = cache == null ? null : CachedWeaving.before(deferred, cache, targets.notWaitedFor());
-      instrumentation.addTransformer(cached == null ? deferred : cached, false);
+      JvmStart start = new JvmStart(instrumentation, deferred, cached);
+      instrumentation.addTransformer(start.transformer(), false);
       if (cached == null || !cached.lazy()) {
         deferred.build();
       }
-      return new JvmStart(instrumentation, deferred, cached);
+      return start;
+    }
+
+    /** The transformer registered for the JVM's start: the cache in front, if there is one. */
+    private ClassFileTransformer transformer() {
+      return cached == null ? deferred : cached;
     }
 
     /** The agent did not start: nothing is woven, served from the cache or waited for. */
     void abandon(Throwable why) {
-      instrumentation.removeTransformer(cached == null ? deferred : cached);
+      instrumentation.removeTransformer(transformer());
       deferred.failed(why);
     }
 
@@ -139,9 +146,9 @@ public final class RateLimitAgent {
       }
     }
 
-    /** What a method target weaves: a renamed target is the same method. */
+    /** What method targets weave, by {@code Class#method} as the instrumentation keys them (a rename is no change). */
     private static Set<String> woven(List<MethodTarget> methods) {
-      return methods.stream().map(target -> target.className() + "#" + target.methodName()).collect(Collectors.toSet());
+      return methods.stream().map(MethodTarget::toString).collect(Collectors.toSet());
     }
 
     private static Thread builder(DeferredTransformer deferred, Instrumentation instrumentation, ClassLoader agentLoader,
