@@ -1,45 +1,35 @@
 package dev.mcpratelimit.instrument;
 
-import static net.bytebuddy.matcher.ElementMatchers.any;
-import static net.bytebuddy.matcher.ElementMatchers.isBootstrapClassLoader;
-import static net.bytebuddy.matcher.ElementMatchers.isExtensionClassLoader;
-import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
-
 import dev.mcpratelimit.config.MethodTarget;
-import dev.mcpratelimit.runtime.AgentLog;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
-import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.dynamic.Nexus;
 
 /**
  * Everything that touches Byte Buddy, apart from {@link RateLimitAgent} so that the JVM's start
- * loads none of its thousand classes on the host's thread: the instrumentation modules' and the
- * configured methods', built into one transformer.
+ * loads none of its classes on the host's thread: the instrumentation modules' and the configured
+ * methods', woven by one {@link Weaver}.
  */
 final class Instrumenter {
 
   private final Instrumentation instrumentation;
   private final ClassLoader agentLoader;
-  // A method target added by a reload may be loaded already, so those installs retransform.
   private final MethodInstrumentation methods;
   private List<ModuleFit> fits = List.of();
 
   Instrumenter(Instrumentation instrumentation, ClassLoader agentLoader) {
     this.instrumentation = instrumentation;
     this.agentLoader = agentLoader;
-    this.methods = new MethodInstrumentation(instrumentation, () -> builder(true), agentLoader);
+    this.methods = new MethodInstrumentation(instrumentation, agentLoader);
   }
 
   /** Attach: instruments at once, the classes already loaded included. */
   void installNow(List<MethodTarget> targets) {
-    ModuleInstrumentation.instrument(builder(true), agentLoader, new HashSet<>(), new ArrayList<>()).installOn(instrumentation);
+    Weaver weaver = new Weaver();
+    ModuleInstrumentation.instrument(weaver, agentLoader);
+    weaver.installOn(instrumentation);
     methods.follow(targets);
   }
 
@@ -49,12 +39,10 @@ final class Instrumenter {
    * being worked out (the configuration file read on the host's thread).
    */
   ClassFileTransformer build(Future<List<MethodTarget>> targets) throws ExecutionException, InterruptedException {
-    Set<String> types = new HashSet<>();
-    List<ModuleFit> fits = new ArrayList<>();
-    AgentBuilder sdk = ModuleInstrumentation.instrument(builder(false), agentLoader, types, fits);
-    AgentBuilder all = methods.extend(sdk, targets.get(), types);
-    this.fits = fits;
-    return new NamedTypes(types, (all == null ? sdk : all).makeRaw());
+    Weaver weaver = new Weaver();
+    fits = ModuleInstrumentation.instrument(weaver, agentLoader);
+    methods.extend(weaver, targets.get());
+    return weaver;
   }
 
   /**
@@ -75,31 +63,5 @@ final class Instrumenter {
   /** Instruments the methods among {@code targets} that are not yet (a reload added them). */
   void follow(List<MethodTarget> targets) {
     methods.follow(targets);
-  }
-
-  /** @param retransform whether classes already loaded are instrumented too */
-  private static AgentBuilder builder(boolean retransform) {
-    /* The Nexus serves initialization strategies that disableClassFormatChanges() turns off, yet
-       AgentBuilder.Default's constructor injects it into the system class loader, generating a
-       copy of AccessibleObject with Byte Buddy first: about 70 ms of start-up, and a class in the
-       host's loader. Shading relocates the property's name too: it reaches the agent's copy only. */
-    if (System.getProperty(Nexus.PROPERTY) == null) {
-      System.setProperty(Nexus.PROPERTY, "true");
-    }
-    return new AgentBuilder.Default()
-        .disableClassFormatChanges()
-        .with(retransform ? AgentBuilder.RedefinitionStrategy.RETRANSFORMATION : AgentBuilder.RedefinitionStrategy.DISABLED)
-        .with(AgentBuilder.TypeStrategy.Default.DECORATE)
-        .with(RecordedLocator.LOCATIONS) // what a weave reads decides whether a later start may reuse it
-        .with(new AgentBuilder.Listener.Adapter() {
-          @Override
-          public void onError(String typeName, ClassLoader loader, net.bytebuddy.utility.JavaModule module,
-              boolean loaded, Throwable error) {
-            WeaveInputs.failed();
-            AgentLog.warning("could not instrument " + typeName + ", left as it was: " + error);
-          }
-        })
-        // The JDK's own classes are never targets: matching them costs for nothing.
-        .ignore(nameStartsWith("dev.mcpratelimit.")).or(any(), isBootstrapClassLoader().or(isExtensionClassLoader()));
   }
 }

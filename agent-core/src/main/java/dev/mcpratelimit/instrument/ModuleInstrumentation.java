@@ -1,7 +1,5 @@
 package dev.mcpratelimit.instrument;
 
-import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
-
 import dev.mcpratelimit.runtime.AgentLog;
 import java.security.ProtectionDomain;
 import java.util.ArrayList;
@@ -24,12 +22,12 @@ final class ModuleInstrumentation {
   private ModuleInstrumentation() {}
 
   /**
-   * {@code builder} extended by every module.
+   * Adds every module's points to {@code weaver}.
    *
-   * @param types gets the binary name of every class the modules may change
-   * @param fits gets each module's fit
+   * @return each module's fit
    */
-  static AgentBuilder instrument(AgentBuilder builder, ClassLoader agentLoader, Set<String> types, List<ModuleFit> fits) {
+  static List<ModuleFit> instrument(Weaver weaver, ClassLoader agentLoader) {
+    List<ModuleFit> fits = new ArrayList<>();
     List<Family> families = new ArrayList<>();
     for (InstrumentationModule module : ServiceLoader.load(InstrumentationModule.class, agentLoader)) {
       List<InstrumentationPoint> points = module.points();
@@ -42,9 +40,7 @@ final class ModuleInstrumentation {
       }
       fits.add(fit);
       for (InstrumentationPoint point : points) {
-        types.addAll(point.types);
-        builder = builder.type(namedOneOf(point.types.toArray(String[]::new)), fit)
-            .transform(new ShapeCheckedAdvice(module.name(), point, transformer(point, agentLoader)));
+        weaver.on(point.types, fit, new ShapeCheckedAdvice(module.name(), point, transformer(point, agentLoader)));
         if (point.announces != null) {
           Family.join(families, point, fit);
         }
@@ -52,9 +48,9 @@ final class ModuleInstrumentation {
     }
     for (Family family : families) {
       MisfitWarning warning = new MisfitWarning(family.fits, String.join("; ", family.lost));
-      builder = builder.type(namedOneOf(family.types.toArray(String[]::new)), warning).transform(warning);
+      weaver.on(family.types, warning, warning);
     }
-    return builder;
+    return fits;
   }
 
   /**

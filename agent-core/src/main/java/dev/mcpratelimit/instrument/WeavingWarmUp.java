@@ -1,16 +1,13 @@
 package dev.mcpratelimit.instrument;
 
+import static net.bytebuddy.matcher.ElementMatchers.any;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 
 import dev.mcpratelimit.runtime.AgentLog;
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.List;
-import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.dynamic.ClassFileLocator;
-import net.bytebuddy.dynamic.TypeResolutionStrategy;
-import net.bytebuddy.implementation.Implementation;
-import net.bytebuddy.pool.TypePool;
 
 /**
  * Weaves the dispatch advice once into a class of the agent's own, the way the instrumentation
@@ -25,18 +22,13 @@ final class WeavingWarmUp {
 
   /** @return whether it wove (if not, the first target class pays for the cold start) */
   static boolean run(ClassLoader agentLoader) {
-    try {
-      ClassFileLocator locator = ClassFileLocator.ForClassLoader.of(agentLoader);
-      TypePool pool = AgentBuilder.PoolStrategy.Default.FAST.typePool(locator, agentLoader);
-      TypeDescription type = pool.describe(WeavingWarmUp.class.getName() + "$Dispatch").resolve();
-      new AgentBuilder.Transformer.ForAdvice().include(agentLoader)
-          .advice(named("call"), ToolCallEnterAdvice.class.getName())
-          .transform(new ByteBuddy().with(Implementation.Context.Disabled.Factory.INSTANCE).decorate(type, locator),
-              type, agentLoader, null, null)
-          .make(TypeResolutionStrategy.Disabled.INSTANCE, pool)
-          .getBytes();
-      return true;
-    } catch (RuntimeException | LinkageError e) {
+    String dispatch = WeavingWarmUp.class.getName() + "$Dispatch";
+    try (InputStream in = agentLoader.getResourceAsStream(dispatch.replace('.', '/') + ".class")) {
+      Weaver weaver = new Weaver().on(List.of(dispatch), any(), new AgentBuilder.Transformer.ForAdvice()
+          .include(agentLoader)
+          .advice(named("call"), ToolCallEnterAdvice.class.getName()));
+      return weaver.weave(agentLoader, dispatch, in.readAllBytes()) != null;
+    } catch (IOException | RuntimeException | LinkageError e) {
       AgentLog.fine("weaving warm-up failed (the first target class pays for it): " + e);
       return false;
     }

@@ -1,31 +1,46 @@
 package dev.mcpratelimit.instrument;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mcpratelimit.config.MethodTarget;
-import java.util.HashSet;
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.List;
-import java.util.Set;
-import net.bytebuddy.agent.builder.AgentBuilder;
 import org.junit.jupiter.api.Test;
 
 class MethodInstrumentationTest {
 
-  private final MethodInstrumentation methods = new MethodInstrumentation(null, AgentBuilder.Default::new,
-      MethodInstrumentationTest.class.getClassLoader());
+  /** Stands for a host's class with a configured method. */
+  static class Catalog {
+    Object search(Object query) {
+      return query;
+    }
+  }
+
+  private static final String CATALOG = Catalog.class.getName();
+  private final ClassLoader loader = MethodInstrumentationTest.class.getClassLoader();
+  private final MethodInstrumentation methods = new MethodInstrumentation(null, loader);
 
   @Test
-  void aMethodIsWovenOnceWhateverItsLimitIsCalled() {
-    MethodTarget search = new MethodTarget("upstream_search", "com.example.music.CatalogClient", "search");
-    MethodTarget renamed = new MethodTarget("catalog_search", "com.example.music.CatalogClient", "search");
-    Set<String> types = new HashSet<>();
-    assertNotNull(methods.extend(new AgentBuilder.Default(), List.of(search), types));
-    assertEquals(Set.of("com.example.music.CatalogClient"), types, "the class it changes, for the name filter");
-    assertNull(methods.extend(new AgentBuilder.Default(), List.of(search), new HashSet<>()), "already woven");
-    assertNull(methods.extend(new AgentBuilder.Default(), List.of(renamed), new HashSet<>()),
+  void aMethodIsWovenOnceWhateverItsLimitIsCalled() throws IOException {
+    MethodTarget search = new MethodTarget("upstream_search", CATALOG, "search");
+    MethodTarget renamed = new MethodTarget("catalog_search", CATALOG, "search");
+    Weaver weaver = new Weaver();
+    assertTrue(methods.extend(weaver, List.of(search)));
+    assertNotNull(weaver.weave(loader, CATALOG, classFile()), "the target's class is woven");
+    assertNull(weaver.weave(loader, MethodInstrumentationTest.class.getName(), classFile()), "no other class is");
+    assertFalse(methods.extend(new Weaver(), List.of(search)), "already woven");
+    assertFalse(methods.extend(new Weaver(), List.of(renamed)),
         "a reload that renames the limit must not weave a second advice (every call would be charged twice)");
-    assertNull(methods.extend(new AgentBuilder.Default(), List.of(renamed, renamed), new HashSet<>()));
+    assertFalse(methods.extend(new Weaver(), List.of(renamed, renamed)));
+  }
+
+  private byte[] classFile() throws IOException {
+    try (InputStream in = loader.getResourceAsStream(CATALOG.replace('.', '/') + ".class")) {
+      return in.readAllBytes();
+    }
   }
 }

@@ -1,0 +1,125 @@
+package dev.mcpratelimit.instrument;
+
+import dev.mcpratelimit.runtime.AgentLog;
+import java.lang.instrument.ClassFileTransformer;
+import java.lang.instrument.Instrumentation;
+import java.security.ProtectionDomain;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import net.bytebuddy.ByteBuddy;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.ClassFileLocator;
+import net.bytebuddy.dynamic.DynamicType;
+import net.bytebuddy.dynamic.TypeResolutionStrategy;
+import net.bytebuddy.implementation.Implementation;
+import net.bytebuddy.matcher.ElementMatcher;
+import net.bytebuddy.pool.TypePool;
+import net.bytebuddy.utility.JavaModule;
+
+/**
+ * Weaves the classes its rules name, each with every rule whose loader matcher accepts the class's
+ * loader, in the order the rules were added: the class described by Byte Buddy's type pool over
+ * the class file and the loader's other class files, decorated (no member added or removed, so a
+ * loaded class can be retransformed), and made. It stands in for Byte Buddy's {@code AgentBuilder}
+ * transformer, whose class initializer generates and loads a class of its own: about 100 ms and a
+ * few hundred classes of every cold start, for a dispatch the agent does not need since it knows
+ * every class it may change by name.
+ */
+final class Weaver implements ClassFileTransformer {
+
+  private static final ByteBuddy DECORATING = new ByteBuddy().with(Implementation.Context.Disabled.Factory.INSTANCE);
+
+  /** A transformation of the named classes, in the loaders {@code loaders} accepts. */
+  private record Rule(ElementMatcher<? super ClassLoader> loaders, AgentBuilder.Transformer transformer) {}
+
+  /** By internal class name, in the order added. */
+  private final Map<String, List<Rule>> rules = new LinkedHashMap<>();
+
+  /** Adds a rule for the classes with these binary names. */
+  Weaver on(Collection<String> binaryNames, ElementMatcher<? super ClassLoader> loaders,
+      AgentBuilder.Transformer transformer) {
+    Rule rule = new Rule(loaders, transformer);
+    binaryNames.forEach(name -> rules.computeIfAbsent(name.replace('.', '/'), n -> new ArrayList<>()).add(rule));
+    return this;
+  }
+
+  /**
+   * Registers it for every class loaded from now on and retransforms those already loaded (attach,
+   * or a reload that names a method of a loaded class). A class that cannot be retransformed is
+   * said once and stays as it is.
+   */
+  void installOn(Instrumentation instrumentation) {
+    instrumentation.addTransformer(this, true);
+    for (Class<?> loaded : instrumentation.getAllLoadedClasses()) {
+      if (rules.containsKey(loaded.getName().replace('.', '/')) && instrumentation.isModifiableClass(loaded)) {
+        try {
+          instrumentation.retransformClasses(loaded);
+        } catch (Throwable e) {
+          AgentLog.warning("could not instrument the loaded " + loaded.getName() + ", left as it was: " + e);
+        }
+      }
+    }
+  }
+
+  @Override
+  public byte[] transform(Module module, ClassLoader loader, String className, Class<?> redefined,
+      ProtectionDomain domain, byte[] bytes) {
+    return transform(JavaModule.of(module), loader, className, domain, bytes);
+  }
+
+  @Override
+  public byte[] transform(ClassLoader loader, String className, Class<?> redefined, ProtectionDomain domain,
+      byte[] bytes) {
+    return transform((JavaModule) null, loader, className, domain, bytes);
+  }
+
+  /** Never throws: a class that cannot be woven is said and loads as it was. */
+  private byte[] transform(JavaModule module, ClassLoader loader, String className, ProtectionDomain domain,
+      byte[] bytes) {
+    List<Rule> named = className == null || loader == null ? null : rules.get(className);
+    if (named == null) {
+      return null; // not a target, or the JDK's own (bootstrap) classes, which never are
+    }
+    String name = className.replace('/', '.');
+    try {
+      return weave(named, module, loader, name, domain, bytes);
+    } catch (Throwable e) {
+      WeaveInputs.failed();
+      AgentLog.warning("could not instrument " + name + ", left as it was: " + e);
+      return null;
+    }
+  }
+
+  /** The woven class file, or {@code null} if no rule applies in {@code loader}. */
+  byte[] weave(ClassLoader loader, String binaryName, byte[] bytes) {
+    List<Rule> named = rules.get(binaryName.replace('.', '/'));
+    return named == null ? null : weave(named, null, loader, binaryName, null, bytes);
+  }
+
+  private static byte[] weave(List<Rule> named, JavaModule module, ClassLoader loader, String name,
+      ProtectionDomain domain, byte[] bytes) {
+    List<AgentBuilder.Transformer> applying = new ArrayList<>();
+    for (Rule rule : named) {
+      if (rule.loaders.matches(loader)) {
+        applying.add(rule.transformer);
+      }
+    }
+    if (applying.isEmpty()) {
+      return null;
+    }
+    // What the weave reads besides the class itself is recorded: it decides whether a later start may reuse it.
+    ClassFileLocator locator = new ClassFileLocator.Compound(ClassFileLocator.Simple.of(name, bytes),
+        RecordedLocator.of(loader));
+    TypePool pool = AgentBuilder.PoolStrategy.Default.FAST.typePool(locator, loader, name);
+    TypeDescription type = pool.describe(name).resolve();
+    DynamicType.Builder<?> builder = DECORATING.decorate(type, locator);
+    for (AgentBuilder.Transformer transformer : applying) {
+      builder = transformer.transform(builder, type, loader, module, domain);
+    }
+    return builder.make(TypeResolutionStrategy.Disabled.INSTANCE, pool).getBytes();
+  }
+}
