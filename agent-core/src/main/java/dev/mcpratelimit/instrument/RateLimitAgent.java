@@ -10,7 +10,9 @@ import java.lang.instrument.Instrumentation;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 
 /**
@@ -38,18 +40,19 @@ public final class RateLimitAgent {
   private static void install(String argument, Instrumentation instrumentation, boolean atJvmStart) {
     try {
       ClassLoader agentLoader = RateLimitAgent.class.getClassLoader();
-      AtomicReference<Instrumenter> installed = new AtomicReference<>();
+      CompletableFuture<Instrumenter> installed = new CompletableFuture<>();
       CompletableFuture<List<MethodTarget>> methodsAtStart = new CompletableFuture<>();
       JvmStart jvmStart = atJvmStart && AgentRuntime.current() == null
           ? JvmStart.begin(instrumentation, agentLoader, methodsAtStart, installed) : null;
       AgentRuntime runtime;
       try {
         runtime = AgentRuntime.start(argument, config -> {
-          Instrumenter instrumenter = installed.get();
+          Instrumenter instrumenter = installed.getNow(null);
+          if (instrumenter == null && jvmStart != null) {
+            instrumenter = jvmStart.reloaded(config.methods());
+          }
           if (instrumenter != null) {
-            instrumenter.follow(config.methods());
-          } else if (jvmStart != null) {
-            jvmStart.reloaded(config.methods());
+            instrumenter.follow(config.methods()); // before the reload is said to be in force
           }
         });
       } catch (Throwable e) {
@@ -73,7 +76,7 @@ public final class RateLimitAgent {
       } else {
         Instrumenter instrumenter = new Instrumenter(instrumentation, agentLoader);
         instrumenter.installNow(runtime.methods());
-        installed.set(instrumenter);
+        installed.complete(instrumenter);
         instrumenter.follow(runtime.methods()); // a reload while the classes were retransformed
       }
       AgentLog.info(startLine(runtime));
@@ -94,23 +97,27 @@ public final class RateLimitAgent {
     private final Instrumentation instrumentation;
     private final DeferredTransformer deferred;
     private final CachedWeaving cached;
+    /** The instrumentation, once the builder made it. */
+    private final CompletableFuture<Instrumenter> installed;
     /** The configured methods the instrumentation is built with ({@code Class#method}), once the file is read. */
     private volatile Set<String> methodsAtStart;
 
-    private JvmStart(Instrumentation instrumentation, DeferredTransformer deferred, CachedWeaving cached) {
+    private JvmStart(Instrumentation instrumentation, DeferredTransformer deferred, CachedWeaving cached,
+        CompletableFuture<Instrumenter> installed) {
       this.instrumentation = instrumentation;
       this.deferred = deferred;
       this.cached = cached;
+      this.installed = installed;
     }
 
     static JvmStart begin(Instrumentation instrumentation, ClassLoader agentLoader,
-        CompletableFuture<List<MethodTarget>> methodsAtStart, AtomicReference<Instrumenter> installed) throws IOException {
+        CompletableFuture<List<MethodTarget>> methodsAtStart, CompletableFuture<Instrumenter> installed) throws IOException {
       TargetTypes targets = TargetTypes.in(agentLoader);
       DeferredTransformer deferred = new DeferredTransformer(targets.waitedFor(),
           self -> builder(self, instrumentation, agentLoader, methodsAtStart, installed).start());
       WovenClassCache cache = WovenClassCache.open();
       CachedWeaving cached = cache == null ? null : CachedWeaving.before(deferred, cache, targets.notWaitedFor());
-      JvmStart start = new JvmStart(instrumentation, deferred, cached);
+      JvmStart start = new JvmStart(instrumentation, deferred, cached, installed);
       instrumentation.addTransformer(start.transformer(), false);
       if (cached == null || !cached.lazy()) {
         deferred.build();
@@ -138,11 +145,30 @@ public final class RateLimitAgent {
       methodsAtStart = woven(methods);
     }
 
-    /** A reload before the instrumentation exists: a lazy build starts if it names new methods (to follow them). */
-    void reloaded(List<MethodTarget> methods) {
+    /**
+     * A reload before the instrumentation exists. If it names methods the build does not weave, the
+     * build is started if need be (a start served from the cache has none) and waited for, on the
+     * watcher's thread, so that the reload is in force only once they are woven.
+     *
+     * @return the instrumentation to follow the methods with; {@code null} if none is needed, or it failed or came too late
+     */
+    Instrumenter reloaded(List<MethodTarget> methods) {
       Set<String> atStart = methodsAtStart;
-      if (atStart != null && !atStart.containsAll(woven(methods))) {
-        deferred.build();
+      if (atStart == null || atStart.containsAll(woven(methods))) {
+        return null;
+      }
+      deferred.build();
+      try {
+        return installed.get(DeferredTransformer.WAIT_SECONDS, TimeUnit.SECONDS);
+      } catch (TimeoutException e) {
+        AgentLog.warning("the instrumentation was not ready " + DeferredTransformer.WAIT_SECONDS
+            + " s after a reload named new methods; they are limited once it is");
+        return null;
+      } catch (ExecutionException e) {
+        return null; // said where it failed
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return null;
       }
     }
 
@@ -152,16 +178,17 @@ public final class RateLimitAgent {
     }
 
     private static Thread builder(DeferredTransformer deferred, Instrumentation instrumentation, ClassLoader agentLoader,
-        CompletableFuture<List<MethodTarget>> methodsAtStart, AtomicReference<Instrumenter> installed) {
+        CompletableFuture<List<MethodTarget>> methodsAtStart, CompletableFuture<Instrumenter> installed) {
       Thread builder = new Thread(() -> {
         try {
           Instrumenter instrumenter = new Instrumenter(instrumentation, agentLoader);
           deferred.ready(instrumenter.build(methodsAtStart));
-          installed.set(instrumenter);
+          installed.complete(instrumenter);
           instrumenter.follow(AgentRuntime.current().methods()); // a reload while this was being built
           instrumenter.warmUp();
         } catch (Throwable e) {
           deferred.failed(e);
+          installed.completeExceptionally(e); // a reload waiting for it stops waiting
           if (!methodsAtStart.isCancelled()) { // else the runtime did not start (said where it failed) or already ran
             AgentLog.warning("failed to instrument, the host runs unlimited: " + e);
           }

@@ -62,6 +62,43 @@ class UpstreamMethodIT {
     }
   }
 
+  /**
+   * The class is loaded and has run before a reload names its method: it is retransformed before
+   * the reload says its limits are in force, whether the instrumentation existed (no weaving cache)
+   * or the reload had it built (a start served from the cache builds none).
+   */
+  @Test
+  void aMethodNamedByAReloadIsLimitedInTheLoadedClassOnceTheReloadIsInForce(@TempDir Path dir) throws Exception {
+    for (boolean cached : new boolean[] {false, true, true}) { // the first cached start fills the cache
+      List<String> lines = new ArrayList<>(List.of("tool.upstream.tier.premium.rate=2/min"));
+      lines.addAll(List.of(ConfigFile.caller("pat", "key-pat", "premium")));
+      Path config = ConfigFile.write(dir, "ratelimit.properties", lines.toArray(String[]::new));
+      String cache = "-Dmcp.ratelimit.weaving-cache=" + (cached ? dir.resolve("weaving-cache") : "off");
+
+      try (ForkedServer server = ForkedServer.sampleServer().jvmOption(cache).agent(config).start()) {
+        server.assertAgentStarted("enforce");
+        try (McpSyncClient pat = McpClients.http(server, "key-pat")) {
+          assertAllowedTimes(3, pat, "recommend_tracks", RECOMMEND); // no method limited yet
+
+          lines.add(0, TARGET);
+          int seen = server.stderr().size();
+          ConfigFile.replace(config, lines.toArray(String[]::new));
+          server.awaitStderr(seen, line -> line.equals("[mcp-ratelimit] INFO " + config
+              + ": reloaded; mode enforce, the new limits are in force"), Duration.ofSeconds(15));
+
+          long start = System.nanoTime();
+          assertAllowedTimes(2, pat, "recommend_tracks", RECOMMEND);
+          RateLimited rejected = assertRateLimited(pat, "recommend_tracks", RECOMMEND,
+              "call 3 after the reload" + (cached ? ", weaving cache on" : ""));
+          rejected.assertMatches(new RateLimited(30, 2, 0, "premium", "upstream", "caller-tool"),
+              Duration.ofNanos(System.nanoTime() - start));
+        }
+        assertTrue(server.stderr().stream().noneMatch(line -> line.contains("WARNING")),
+            () -> String.join("\n", server.stderr()));
+      }
+    }
+  }
+
   @Test
   void overStdioTheUpstreamMethodIsChargedToTheStdioCaller(@TempDir Path dir) throws Exception {
     Path config = ConfigFile.write(dir, "ratelimit.properties",
