@@ -19,9 +19,8 @@ import java.security.ProtectionDomain;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 class CachedWeavingTest {
@@ -35,17 +34,9 @@ class CachedWeavingTest {
   @TempDir
   Path classes;
 
-  private LoggedLines said;
+  @RegisterExtension
+  final LoggedLines said = LoggedLines.eachTest();
 
-  @BeforeEach
-  void listen() {
-    said = LoggedLines.listen();
-  }
-
-  @AfterEach
-  void stopListening() {
-    said.close();
-  }
 
   /** Stands for Byte Buddy's transformer: reads one class of the loader, says a line, prefixes the bytes. */
   private final class Weaver implements ClassFileTransformer {

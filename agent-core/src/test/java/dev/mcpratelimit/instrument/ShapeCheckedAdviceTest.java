@@ -11,9 +11,8 @@ import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.DynamicType;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class ShapeCheckedAdviceTest {
 
@@ -24,17 +23,9 @@ class ShapeCheckedAdviceTest {
     }
   }
 
-  private LoggedLines logged;
+  @RegisterExtension
+  final LoggedLines logged = LoggedLines.eachTest();
 
-  @BeforeEach
-  void listen() {
-    logged = LoggedLines.listen();
-  }
-
-  @AfterEach
-  void stop() {
-    logged.close();
-  }
 
   private static DynamicType.Builder<?> transform(ShapeCheckedAdvice advice, DynamicType.Builder<?> builder) {
     return advice.transform(builder, TypeDescription.ForLoadedType.of(LikeTheSdk.class),

@@ -16,9 +16,8 @@ import java.util.List;
 import net.bytebuddy.agent.ByteBuddyAgent;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class WeaverTest {
 
@@ -52,17 +51,9 @@ class WeaverTest {
 
   private static final String GREETER = Greeter.class.getName();
   private final ClassLoader loader = WeaverTest.class.getClassLoader();
-  private LoggedLines logged;
+  @RegisterExtension
+  final LoggedLines logged = LoggedLines.eachTest();
 
-  @BeforeEach
-  void listen() {
-    logged = LoggedLines.listen();
-  }
-
-  @AfterEach
-  void stop() {
-    logged.close();
-  }
 
   private AgentBuilder.Transformer advice(Class<?> adviceClass) {
     return new AgentBuilder.Transformer.ForAdvice().include(loader).advice(named("greet"), adviceClass.getName());

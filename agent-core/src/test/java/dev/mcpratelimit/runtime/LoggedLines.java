@@ -5,9 +5,16 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
-/** What the agent's log says while it is open, for tests: each message, and each with its level. */
-public final class LoggedLines implements AutoCloseable {
+/**
+ * What the agent's log says while it is open, for tests: each message, and each with its level.
+ * Open from {@link #listen} to {@link #close}, or during each test as a {@code @RegisterExtension}
+ * field ({@link #eachTest}).
+ */
+public final class LoggedLines implements AutoCloseable, BeforeEachCallback, AfterEachCallback {
 
   private final List<LogRecord> records = new CopyOnWriteArrayList<>();
   private final Handler handler = new Handler() {
@@ -23,13 +30,32 @@ public final class LoggedLines implements AutoCloseable {
     public void close() {}
   };
 
-  private LoggedLines() {
+  private LoggedLines() {}
+
+  public static LoggedLines listen() {
+    LoggedLines lines = new LoggedLines();
+    lines.open();
+    return lines;
+  }
+
+  public static LoggedLines eachTest() {
+    return new LoggedLines();
+  }
+
+  private void open() {
     AgentLog.fine("listening"); // the agent's logger sets itself up first, so the handler stays
     Logger.getLogger(AgentLog.NAME).addHandler(handler);
   }
 
-  public static LoggedLines listen() {
-    return new LoggedLines();
+  @Override
+  public void beforeEach(ExtensionContext context) {
+    records.clear();
+    open();
+  }
+
+  @Override
+  public void afterEach(ExtensionContext context) {
+    close();
   }
 
   public List<String> messages() {
