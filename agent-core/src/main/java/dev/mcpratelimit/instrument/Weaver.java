@@ -9,6 +9,8 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.type.TypeDescription;
@@ -32,12 +34,16 @@ import net.bytebuddy.utility.JavaModule;
 final class Weaver implements ClassFileTransformer {
 
   private static final ByteBuddy DECORATING = new ByteBuddy().with(Implementation.Context.Disabled.Factory.INSTANCE);
+  private static final ClassLoader PLATFORM = ClassLoader.getPlatformClassLoader();
+  private static final String AGENT = "dev/mcpratelimit/";
 
   /** A transformation of the named classes, in the loaders {@code loaders} accepts. */
   private record Rule(ElementMatcher<? super ClassLoader> loaders, AgentBuilder.Transformer transformer) {}
 
   /** By internal class name, in the order added. */
   private final Map<String, List<Rule>> rules = new LinkedHashMap<>();
+  /** Targets that are the JDK's or the agent's own, each said once. */
+  private final Set<String> refused = ConcurrentHashMap.newKeySet();
 
   /** Adds a rule for the classes with these binary names. */
   Weaver on(Collection<String> binaryNames, ElementMatcher<? super ClassLoader> loaders,
@@ -55,7 +61,9 @@ final class Weaver implements ClassFileTransformer {
   void installOn(Instrumentation instrumentation) {
     instrumentation.addTransformer(this, true);
     for (Class<?> loaded : instrumentation.getAllLoadedClasses()) {
-      if (rules.containsKey(loaded.getName().replace('.', '/')) && instrumentation.isModifiableClass(loaded)) {
+      List<Rule> named = named(loaded.getClassLoader(), loaded.getName().replace('.', '/'));
+      if (named != null && named.stream().anyMatch(rule -> rule.loaders.matches(loaded.getClassLoader()))
+          && instrumentation.isModifiableClass(loaded)) {
         try {
           instrumentation.retransformClasses(loaded);
         } catch (Throwable e) {
@@ -68,25 +76,40 @@ final class Weaver implements ClassFileTransformer {
   @Override
   public byte[] transform(Module module, ClassLoader loader, String className, Class<?> redefined,
       ProtectionDomain domain, byte[] bytes) {
-    return transform(JavaModule.of(module), loader, className, domain, bytes);
+    List<Rule> named = named(loader, className);
+    return named == null ? null : transform(named, module, loader, className, domain, bytes);
   }
 
   @Override
   public byte[] transform(ClassLoader loader, String className, Class<?> redefined, ProtectionDomain domain,
       byte[] bytes) {
-    return transform((JavaModule) null, loader, className, domain, bytes);
+    List<Rule> named = named(loader, className);
+    return named == null ? null : transform(named, null, loader, className, domain, bytes);
+  }
+
+  /**
+   * The rules for a class, or {@code null} if it is not a target. Never the JDK's own classes (the
+   * bootstrap and platform loaders': advice there could not reach the agent) nor the agent's: a
+   * configured method that names one is said once and left alone.
+   */
+  private List<Rule> named(ClassLoader loader, String className) {
+    List<Rule> named = className == null ? null : rules.get(className);
+    if (named != null && (loader == null || loader == PLATFORM || className.startsWith(AGENT))) {
+      if (refused.add(className)) {
+        AgentLog.warning(className.replace('/', '.') + " is " + (className.startsWith(AGENT) ? "the agent's own"
+            : "a class of the JDK") + ": it is not instrumented");
+      }
+      return null;
+    }
+    return named;
   }
 
   /** Never throws: a class that cannot be woven is said and loads as it was. */
-  private byte[] transform(JavaModule module, ClassLoader loader, String className, ProtectionDomain domain,
-      byte[] bytes) {
-    List<Rule> named = className == null || loader == null ? null : rules.get(className);
-    if (named == null) {
-      return null; // not a target, or the JDK's own (bootstrap) classes, which never are
-    }
+  private static byte[] transform(List<Rule> named, Module module, ClassLoader loader, String className,
+      ProtectionDomain domain, byte[] bytes) {
     String name = className.replace('/', '.');
     try {
-      return weave(named, module, loader, name, domain, bytes);
+      return weave(named, module == null ? null : JavaModule.of(module), loader, name, domain, bytes);
     } catch (Throwable e) {
       WeaveInputs.failed();
       AgentLog.warning("could not instrument " + name + ", left as it was: " + e);
@@ -94,7 +117,10 @@ final class Weaver implements ClassFileTransformer {
     }
   }
 
-  /** The woven class file, or {@code null} if no rule applies in {@code loader}. */
+  /**
+   * The woven class file, or {@code null} if no rule applies in {@code loader}; a failure is thrown.
+   * Unlike {@link #transform}, for any class: the warm-up weaves one of the agent's own.
+   */
   byte[] weave(ClassLoader loader, String binaryName, byte[] bytes) {
     List<Rule> named = rules.get(binaryName.replace('.', '/'));
     return named == null ? null : weave(named, null, loader, binaryName, null, bytes);

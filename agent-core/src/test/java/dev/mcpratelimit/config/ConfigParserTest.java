@@ -227,6 +227,19 @@ class ConfigParserTest {
   }
 
   @Test
+  void aMethodOfTheJdkOrOfTheAgentLoadsWithOneWarningEach() throws Exception {
+    AgentConfig config = ConfigParser.parse(FILE, "method.db.target=java.sql.DriverManager#getConnection\n"
+        + "method.own.target=dev.mcpratelimit.gate.Gate#beforeLimitedMethod\n"
+        + "method.upstream.target=com.example.music.CatalogClient#recommend\n"
+        + "method.javaish.target=javax.naming.InitialContext#lookup\n");
+    assertEquals(4, config.methods().size(), "still valid: the host is unchanged either way");
+    assertEquals(List.of(
+        FILE + ":1: method.db.target: method db names a class of the JDK (java.*, jdk.*) or of the agent, which is never instrumented",
+        FILE + ":2: method.own.target: method own names a class of the JDK (java.*, jdk.*) or of the agent, which is never instrumented"),
+        config.warnings().stream().map(ConfigProblem::toString).toList());
+  }
+
+  @Test
   void aCostAboveABurstLoadsWithOneWarningAndTheToolIsUnavailableOnlyWhereItCannotBePaid() throws Exception {
     AgentConfig config = ConfigParser.parse(FILE, "tier.basic.burst=15\ntool.recommend_tracks.cost=12\n");
     ToolPolicy recommend = config.policy().tool("recommend_tracks");

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.mcpratelimit.config.MethodTarget;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -30,7 +31,10 @@ class MethodInstrumentationTest {
     MethodTarget renamed = new MethodTarget("catalog_search", CATALOG, "search");
     Weaver weaver = new Weaver();
     assertTrue(methods.extend(weaver, List.of(search)));
-    assertNotNull(weaver.weave(loader, CATALOG, classFile()), "the target's class is woven");
+    byte[] woven = weaver.weave(loader, CATALOG, classFile());
+    assertNotNull(woven);
+    assertTrue(new String(woven, StandardCharsets.ISO_8859_1).contains("beforeLimitedMethod"),
+        "the target's method calls the gate");
     assertNull(weaver.weave(loader, MethodInstrumentationTest.class.getName(), classFile()), "no other class is");
     assertFalse(methods.extend(new Weaver(), List.of(search)), "already woven");
     assertFalse(methods.extend(new Weaver(), List.of(renamed)),

@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mcpratelimit.runtime.LoggedLines;
+import example.host.Greeter;
+import example.host.LoadedGreeter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
@@ -20,20 +22,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 class WeaverTest {
-
-  /** Stands for a host's class. */
-  public static class Greeter {
-    public String greet() {
-      return "hi";
-    }
-  }
-
-  /** Loaded in this JVM before it is instrumented, to be retransformed. */
-  public static class LoadedGreeter {
-    public String greet() {
-      return "hi";
-    }
-  }
 
   public static class Exclaim {
     @Advice.OnMethodExit
@@ -60,25 +48,45 @@ class WeaverTest {
   }
 
   @Test
-  void aNamedClassGetsEveryRuleThatAppliesInItsLoader() throws Exception {
+  void aNamedClassGetsEveryRuleThatAppliesInItsLoaderInTheOrderAdded() throws Exception {
     Weaver weaver = new Weaver()
         .on(List.of(GREETER), any(), advice(Exclaim.class))
-        .on(List.of(GREETER), none(), advice(Ask.class))
-        .on(List.of(GREETER), any(), advice(Exclaim.class));
+        .on(List.of(GREETER), none(), advice(Exclaim.class))
+        .on(List.of(GREETER), any(), advice(Ask.class));
     byte[] woven = weaver.transform(loader, GREETER.replace('.', '/'), null, null, classFile(GREETER));
-    assertEquals("hi!!", greet(woven), "both rules for its loader, not the one for no loader");
+    // Applied in order, as AgentBuilder applied its transformations: the first rule's advice is the
+    // outermost, so its exit runs last.
+    assertEquals("hi?!", greet(woven), "both rules for its loader, in order, not the one for no loader");
   }
 
   @Test
-  void otherClassesAndTheJdksOwnAreLeftAlone() throws Exception {
+  void otherClassesAndLoadersNoRuleAppliesInAreLeftAlone() throws Exception {
     Weaver weaver = new Weaver().on(List.of(GREETER), any(), advice(Exclaim.class));
     String internal = GREETER.replace('.', '/');
     assertNull(weaver.transform(loader, LoadedGreeter.class.getName().replace('.', '/'), null, null,
         classFile(LoadedGreeter.class.getName())));
-    assertNull(weaver.transform(null, internal, null, null, classFile(GREETER)), "the bootstrap loader's");
     assertNull(weaver.transform(loader, null, null, null, classFile(GREETER)), "a class without a name");
     assertNull(new Weaver().on(List.of(GREETER), none(), advice(Exclaim.class))
         .transform(loader, internal, null, null, classFile(GREETER)), "no rule applies in this loader");
+    assertEquals(List.of(), logged.messages());
+  }
+
+  /** Advice woven there could not reach the agent's classes (or would call itself): said once, never woven. */
+  @Test
+  void theJdksClassesAndTheAgentsOwnAreNeverWoven() throws Exception {
+    String driverManager = "java.sql.DriverManager";
+    String agentClass = WeaverTest.class.getName();
+    Weaver weaver = new Weaver().on(List.of(GREETER, driverManager, agentClass), any(), advice(Exclaim.class));
+    for (int i = 0; i < 2; i++) {
+      assertNull(weaver.transform(null, GREETER.replace('.', '/'), null, null, classFile(GREETER)), "bootstrap loader");
+      assertNull(weaver.transform(ClassLoader.getPlatformClassLoader(), driverManager.replace('.', '/'), null, null,
+          classFile(GREETER)), "platform loader");
+      assertNull(weaver.transform(loader, agentClass.replace('.', '/'), null, null, classFile(agentClass)), "the agent's");
+    }
+    assertEquals(List.of(
+        GREETER + " is a class of the JDK: it is not instrumented",
+        driverManager + " is a class of the JDK: it is not instrumented",
+        agentClass + " is the agent's own: it is not instrumented"), logged.messages());
   }
 
   @Test

@@ -64,21 +64,29 @@ class UpstreamMethodIT {
 
   /**
    * The class is loaded and has run before a reload names its method: it is retransformed before
-   * the reload says its limits are in force, whether the instrumentation existed (no weaving cache)
-   * or the reload had it built (a start served from the cache builds none).
+   * the reload says its limits are in force, whether the instrumentation existed (no weaving cache,
+   * or an empty one) or the reload had it built (a start served from the cache builds none).
    */
   @Test
   void aMethodNamedByAReloadIsLimitedInTheLoadedClassOnceTheReloadIsInForce(@TempDir Path dir) throws Exception {
-    for (boolean cached : new boolean[] {false, true, true}) { // the first cached start fills the cache
+    Path fineLog = ConfigFile.write(dir, "logging.properties", "mcp.ratelimit.level=FINE");
+    String[] caches = {"off", dir.resolve("weaving-cache").toString(), dir.resolve("weaving-cache").toString()};
+    for (int start = 0; start < caches.length; start++) {
       List<String> lines = new ArrayList<>(List.of("tool.upstream.tier.premium.rate=2/min"));
       lines.addAll(List.of(ConfigFile.caller("pat", "key-pat", "premium")));
       Path config = ConfigFile.write(dir, "ratelimit.properties", lines.toArray(String[]::new));
-      String cache = "-Dmcp.ratelimit.weaving-cache=" + (cached ? dir.resolve("weaving-cache") : "off");
 
-      try (ForkedServer server = ForkedServer.sampleServer().jvmOption(cache).agent(config).start()) {
+      try (ForkedServer server = ForkedServer.sampleServer().jvmOption("-Dmcp.ratelimit.weaving-cache=" + caches[start])
+          .jvmOption("-Djava.util.logging.config.file=" + fineLog).agent(config).start()) {
         server.assertAgentStarted("enforce");
         try (McpSyncClient pat = McpClients.http(server, "key-pat")) {
           assertAllowedTimes(3, pat, "recommend_tracks", RECOMMEND); // no method limited yet
+          if (start == 2) {
+            List<String> before = List.copyOf(server.stderr());
+            assertTrue(before.stream().anyMatch(line -> line.endsWith(" from the weaving cache"))
+                    && before.stream().noneMatch(line -> line.endsWith(" is not in the weaving cache")),
+                () -> "the last start should be served from the cache alone; stderr:\n" + String.join("\n", before));
+          }
 
           lines.add(0, TARGET);
           int seen = server.stderr().size();
@@ -86,12 +94,12 @@ class UpstreamMethodIT {
           server.awaitStderr(seen, line -> line.equals("[mcp-ratelimit] INFO " + config
               + ": reloaded; mode enforce, the new limits are in force"), Duration.ofSeconds(15));
 
-          long start = System.nanoTime();
+          long began = System.nanoTime();
           assertAllowedTimes(2, pat, "recommend_tracks", RECOMMEND);
           RateLimited rejected = assertRateLimited(pat, "recommend_tracks", RECOMMEND,
-              "call 3 after the reload" + (cached ? ", weaving cache on" : ""));
+              "call 3 after the reload, weaving cache " + caches[start] + (start == 2 ? " (filled)" : ""));
           rejected.assertMatches(new RateLimited(30, 2, 0, "premium", "upstream", "caller-tool"),
-              Duration.ofNanos(System.nanoTime() - start));
+              Duration.ofNanos(System.nanoTime() - began));
         }
         assertTrue(server.stderr().stream().noneMatch(line -> line.contains("WARNING")),
             () -> String.join("\n", server.stderr()));
