@@ -54,8 +54,6 @@ public final class ConfigParser {
   // a long enough value would overflow the stack of whichever thread reads the file.
   private static final Pattern METHOD_TARGET =
       Pattern.compile("[A-Za-z_$][\\w$]*+(?:\\.[A-Za-z_$][\\w$]*+)*+#[A-Za-z_$][\\w$]*+");
-  /** Packages whose classes are never woven: advice there could not reach the agent (or would call itself). */
-  private static final Pattern NEVER_WOVEN = Pattern.compile("(java|jdk|dev\\.mcpratelimit)\\.");
   private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
 
   private final Path file;
@@ -272,8 +270,9 @@ public final class ConfigParser {
       });
       if (target != null) {
         int hash = target.indexOf('#');
-        methods.add(new MethodTarget(keyed.name(), target.substring(0, hash), target.substring(hash + 1)));
-        if (NEVER_WOVEN.matcher(target).lookingAt()) {
+        MethodTarget method = new MethodTarget(keyed.name(), target.substring(0, hash), target.substring(hash + 1));
+        methods.add(method);
+        if (method.neverWoven()) {
           warnings.add(new ConfigProblem(file, keyed.entry.line(), keyed.entry.key(), "method " + keyed.name()
               + " names a class of the JDK (java.*, jdk.*) or of the agent, which is never instrumented"));
         }

@@ -35,6 +35,8 @@ final class DeferredTransformer implements ClassFileTransformer {
   /** Set, with the deadline, when the build starts: a load that waits reads both after {@link #build}. */
   private boolean building;
   private volatile long deadlineNanos;
+  /** The thread that builds it: a class that thread loads never waits for it (it would wait for itself). */
+  private volatile Thread builderThread;
   private final CompletableFuture<ClassFileTransformer> instrumentation = new CompletableFuture<>();
 
   /**
@@ -64,6 +66,11 @@ final class DeferredTransformer implements ClassFileTransformer {
         throw e;
       }
     }
+  }
+
+  /** The thread {@link #build} started to build the instrumentation, before it runs. */
+  void buildsOn(Thread thread) {
+    builderThread = thread;
   }
 
   /** Targets known only once the configuration is read (its methods); before the host's first class loads. */
@@ -120,6 +127,9 @@ final class DeferredTransformer implements ClassFileTransformer {
   ClassFileTransformer awaited(String className) {
     if (instrumentation.isDone()) {
       return built();
+    }
+    if (Thread.currentThread() == builderThread) {
+      return null; // the build loading a class it would change (a method target of the JDK's or the agent's)
     }
     try {
       build();

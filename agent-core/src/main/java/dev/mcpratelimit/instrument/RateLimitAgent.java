@@ -138,7 +138,8 @@ public final class RateLimitAgent {
 
     /** The configuration is read, before the host's first class loads. */
     void configured(List<MethodTarget> methods) {
-      deferred.holdBack(methods.stream().map(MethodTarget::className).toList());
+      // Classes never woven do not wait for the instrumentation (one the build itself loads would stall it).
+      deferred.holdBack(methods.stream().filter(method -> !method.neverWoven()).map(MethodTarget::className).toList());
       if (cached != null) {
         cached.methods(methods);
       }
@@ -195,6 +196,7 @@ public final class RateLimitAgent {
         }
       }, "mcp-ratelimit-instrumentation");
       builder.setDaemon(true);
+      deferred.buildsOn(builder);
       return builder;
     }
   }

@@ -2,7 +2,9 @@ package dev.mcpratelimit.instrument;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.instrument.ClassFileTransformer;
@@ -12,6 +14,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
@@ -67,6 +70,34 @@ class DeferredTransformerTest {
     long start = System.nanoTime();
     assertNull(load(deferred, "com/example/music/CatalogClient"));
     assertTrue(System.nanoTime() - start >= TimeUnit.MILLISECONDS.toNanos(40), "a configured method's class waits");
+  }
+
+  /**
+   * A method target names a class the build itself loads (a JDK class, say): had that load waited
+   * for the build, the build would wait for itself until the deadline, and the host run unlimited.
+   */
+  @Test
+  void aClassTheBuildItselfLoadsNeverWaitsForIt() throws Exception {
+    AtomicReference<byte[]> loadedByTheBuild = new AtomicReference<>(new byte[] {9});
+    DeferredTransformer deferred = new DeferredTransformer(Set.of(TARGET.replace('/', '.')), self -> {
+      Thread builder = new Thread(() -> {
+        try {
+          loadedByTheBuild.set(load(self, TARGET));
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+        self.ready(WEAVER);
+      });
+      self.buildsOn(builder);
+      builder.start();
+    }, TimeUnit.MILLISECONDS.toNanos(1));
+    deferred.build();
+    CompletableFuture<ClassFileTransformer> done = new CompletableFuture<>();
+    deferred.whenDone(done::complete);
+    assertSame(WEAVER, done.get(), "the build finished, not given up at the deadline");
+    assertNull(loadedByTheBuild.get(), "the build's own load passed untouched");
+    assertFalse(deferred.gaveUp());
+    assertArrayEquals(WOVEN, load(deferred, TARGET), "and the host's classes are woven");
   }
 
   @Test
