@@ -261,6 +261,7 @@ public final class ConfigParser {
 
   private List<MethodTarget> methods() {
     List<MethodTarget> methods = new ArrayList<>();
+    Map<String, Keyed> byMethod = new HashMap<>();
     for (Keyed keyed : entries(Kind.METHOD_TARGET)) {
       String target = value(keyed.entry, value -> {
         if (!METHOD_TARGET.matcher(value).matches()) {
@@ -271,10 +272,17 @@ public final class ConfigParser {
       if (target != null) {
         int hash = target.indexOf('#');
         MethodTarget method = new MethodTarget(keyed.name(), target.substring(0, hash), target.substring(hash + 1));
+        Keyed first = byMethod.putIfAbsent(method.toString(), keyed);
+        if (first != null) {
+          // A method is woven once and counted under one name: the other's limits would never apply.
+          problem(keyed.entry, "method " + keyed.name() + " targets the method that " + first.entry.key()
+              + " (line " + first.entry.line() + ") targets already");
+          continue;
+        }
         methods.add(method);
         if (method.neverWoven()) {
           warnings.add(new ConfigProblem(file, keyed.entry.line(), keyed.entry.key(), "method " + keyed.name()
-              + " names a class of the JDK (java.*, jdk.*) or of the agent, which is never instrumented"));
+              + " names a class of the JDK (java.*, jdk.*, sun.*) or of the agent, which is never instrumented"));
         }
       }
     }

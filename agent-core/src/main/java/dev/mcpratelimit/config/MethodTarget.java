@@ -6,9 +6,9 @@ import java.util.regex.Pattern;
 public record MethodTarget(String name, String className, String methodName) {
 
   /** Packages whose classes are never woven: advice there could not reach the agent (or would call itself). */
-  private static final Pattern NEVER_WOVEN = Pattern.compile("(java|jdk|dev\\.mcpratelimit)\\.");
+  private static final Pattern NEVER_WOVEN = Pattern.compile("(java|jdk|sun|dev\\.mcpratelimit)\\.");
 
-  /** Whether the class is the JDK's ({@code java.*}, {@code jdk.*}) or the agent's own: it is never woven. */
+  /** Whether the class is the JDK's ({@code java.*}, {@code jdk.*}, {@code sun.*}) or the agent's own: it is never woven. */
   public boolean neverWoven() {
     return NEVER_WOVEN.matcher(className).lookingAt();
   }

@@ -81,7 +81,7 @@ final class CachedWeaving implements ClassFileTransformer {
       ProtectionDomain domain, byte[] bytes) throws IllegalClassFormatException {
     Map<String, String> configured = methods;
     // Nothing is served before the configuration is read (a start that failed) or once the instrumentation gave up.
-    if (redefined != null || loader == null || className == null || configured == null || deferred.gaveUp()
+    if (redefined != null || DeferredTransformer.jdksOwn(loader) || className == null || configured == null || deferred.gaveUp()
         || !(deferred.holdsBack(className) || late.contains(className))) {
       return deferred.transform(module, loader, className, redefined, domain, bytes);
     }
@@ -94,7 +94,7 @@ final class CachedWeaving implements ClassFileTransformer {
     }
     AgentLog.fine(className.replace('/', '.') + " is not in the weaving cache");
     boolean passes = late.contains(className) && !lazy;
-    ClassFileTransformer built = passes ? deferred.instrumentationFor(className) : deferred.awaited(className);
+    ClassFileTransformer built = passes ? deferred.instrumentationFor(loader, className) : deferred.awaited(className);
     if (built == null && passes) {
       synchronized (passed) {
         if (keeping == null) {

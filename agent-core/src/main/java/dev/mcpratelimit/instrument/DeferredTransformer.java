@@ -26,6 +26,8 @@ import java.util.function.Consumer;
  */
 final class DeferredTransformer implements ClassFileTransformer {
 
+  private static final ClassLoader PLATFORM = ClassLoader.getPlatformClassLoader();
+
   /** How long after the build starts a targeted class load may wait for the instrumentation. */
   static final long WAIT_SECONDS = 10;
 
@@ -68,6 +70,14 @@ final class DeferredTransformer implements ClassFileTransformer {
     }
   }
 
+  /**
+   * Whether {@code loader} is the JDK's own (bootstrap or platform): its classes are never woven, nor
+   * wait to be. Here, not in {@link Weaver}: asking must not load Byte Buddy.
+   */
+  static boolean jdksOwn(ClassLoader loader) {
+    return loader == null || loader == PLATFORM;
+  }
+
   /** The thread {@link #build} started to build the instrumentation, before it runs. */
   void buildsOn(Thread thread) {
     builderThread = thread;
@@ -104,23 +114,24 @@ final class DeferredTransformer implements ClassFileTransformer {
   @Override
   public byte[] transform(Module module, ClassLoader loader, String className, Class<?> redefined,
       ProtectionDomain domain, byte[] bytes) throws IllegalClassFormatException {
-    ClassFileTransformer built = instrumentationFor(className);
+    ClassFileTransformer built = instrumentationFor(loader, className);
     return built == null ? null : built.transform(module, loader, className, redefined, domain, bytes);
   }
 
   @Override
   public byte[] transform(ClassLoader loader, String className, Class<?> redefined, ProtectionDomain domain,
       byte[] bytes) throws IllegalClassFormatException {
-    ClassFileTransformer built = instrumentationFor(className);
+    ClassFileTransformer built = instrumentationFor(loader, className);
     return built == null ? null : built.transform(loader, className, redefined, domain, bytes);
   }
 
   /** The instrumentation, once built (waited for, and started, if {@code className} is a target); else {@code null}. */
-  ClassFileTransformer instrumentationFor(String className) {
+  ClassFileTransformer instrumentationFor(ClassLoader loader, String className) {
     if (instrumentation.isDone()) {
       return built();
     }
-    return className != null && classes.contains(className) ? awaited(className) : null;
+    // The JDK's classes never wait: the instrumentation never changes them (a method target may name one).
+    return className != null && classes.contains(className) && !jdksOwn(loader) ? awaited(className) : null;
   }
 
   /** The instrumentation, the build started and waited for if need be; {@code null} if it failed or is too late. */

@@ -2,6 +2,7 @@ package dev.mcpratelimit.instrument;
 
 import static net.bytebuddy.matcher.ElementMatchers.any;
 import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
+import static net.bytebuddy.matcher.ElementMatchers.isNative;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.not;
 
@@ -13,6 +14,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.description.method.MethodDescription;
+import net.bytebuddy.matcher.ElementMatcher;
 
 /**
  * Instruments the plain methods named by {@code method.<name>.target}: at class load time, or by
@@ -44,10 +47,20 @@ final class MethodInstrumentation {
     List<MethodTarget> fresh = new ArrayList<>();
     for (MethodTarget target : targets) {
       if (instrumented.add(target.toString())) {
-        weaver.on(List.of(target.className()), any(), new AgentBuilder.Transformer.ForAdvice()
+        ElementMatcher.Junction<MethodDescription> bodies = named(target.methodName()).and(not(isAbstract()))
+            .and(not(isNative()));
+        AgentBuilder.Transformer advice = new AgentBuilder.Transformer.ForAdvice()
             .include(RecordedLocator.of(agentLoader))
             .with(RecordedLocator.LOCATIONS)
-            .advice(named(target.methodName()).and(not(isAbstract())), LimitedMethodAdvice.class.getName()));
+            .advice(bodies, LimitedMethodAdvice.class.getName());
+        weaver.on(List.of(target.className()), any(), (builder, type, loader, module, domain) -> {
+          if (type.getDeclaredMethods().filter(bodies).isEmpty()) {
+            AgentLog.warning("method." + target.name() + ".target: " + type.getName() + " declares no method "
+                + target.methodName() + " with a body (it is abstract, native, inherited or missing): nothing is limited");
+            return builder;
+          }
+          return advice.transform(builder, type, loader, module, domain);
+        });
         fresh.add(target);
       }
     }

@@ -22,6 +22,9 @@ import java.util.stream.Collectors;
  */
 public final class RateLimitAgent {
 
+  /** Method targets the start line names at most. */
+  private static final int START_LINE_METHODS = 10;
+
   private RateLimitAgent() {}
 
   public static void premain(String argument, Instrumentation instrumentation) {
@@ -202,7 +205,10 @@ public final class RateLimitAgent {
   }
 
   private static String startLine(AgentRuntime runtime) {
-    String methods = runtime.methods().stream().map(MethodTarget::toString).collect(Collectors.joining(", "));
+    List<MethodTarget> targets = runtime.methods();
+    // One line, however many targets the file has: the first few, then how many more.
+    String methods = targets.stream().limit(START_LINE_METHODS).map(MethodTarget::toString).collect(Collectors.joining(", "))
+        + (targets.size() > START_LINE_METHODS ? " and " + (targets.size() - START_LINE_METHODS) + " more" : "");
     // What the modules limit depends on the libraries the host loads later: each says so when it applies.
     String limited = "the MCP tool calls of every server library it fits (each is named when it loads)"
         + (methods.isEmpty() ? "" : " and methods " + methods);

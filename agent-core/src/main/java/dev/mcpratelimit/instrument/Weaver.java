@@ -34,7 +34,6 @@ import net.bytebuddy.utility.JavaModule;
 final class Weaver implements ClassFileTransformer {
 
   private static final ByteBuddy DECORATING = new ByteBuddy().with(Implementation.Context.Disabled.Factory.INSTANCE);
-  private static final ClassLoader PLATFORM = ClassLoader.getPlatformClassLoader();
   private static final String AGENT = "dev/mcpratelimit/";
 
   /** A transformation of the named classes, in the loaders {@code loaders} accepts. */
@@ -94,7 +93,7 @@ final class Weaver implements ClassFileTransformer {
    */
   private List<Rule> named(ClassLoader loader, String className) {
     List<Rule> named = className == null ? null : rules.get(className);
-    if (named != null && (loader == null || loader == PLATFORM || className.startsWith(AGENT))) {
+    if (named != null && (DeferredTransformer.jdksOwn(loader) || className.startsWith(AGENT))) {
       if (refused.add(className)) {
         AgentLog.warning(className.replace('/', '.') + " is " + (className.startsWith(AGENT) ? "the agent's own"
             : "a class of the JDK") + ": it is not instrumented");

@@ -227,6 +227,15 @@ class ConfigParserTest {
   }
 
   @Test
+  void aMethodTargetedUnderTwoNamesMakesTheFileInvalid() {
+    InvalidConfigException invalid = assertThrows(InvalidConfigException.class, () -> ConfigParser.parse(FILE,
+        "method.upstream.target=com.example.music.CatalogClient#recommend\n"
+            + "method.other.target=com.example.music.CatalogClient#recommend\n"));
+    assertEquals(List.of(FILE + ":2: method.other.target: method other targets the method that method.upstream.target"
+        + " (line 1) targets already"), invalid.problems().stream().map(ConfigProblem::toString).toList());
+  }
+
+  @Test
   void aMethodOfTheJdkOrOfTheAgentLoadsWithOneWarningEach() throws Exception {
     AgentConfig config = ConfigParser.parse(FILE, "method.db.target=java.sql.DriverManager#getConnection\n"
         + "method.own.target=dev.mcpratelimit.gate.Gate#beforeLimitedMethod\n"
@@ -234,8 +243,8 @@ class ConfigParserTest {
         + "method.javaish.target=javax.naming.InitialContext#lookup\n");
     assertEquals(4, config.methods().size(), "still valid: the host is unchanged either way");
     assertEquals(List.of(
-        FILE + ":1: method.db.target: method db names a class of the JDK (java.*, jdk.*) or of the agent, which is never instrumented",
-        FILE + ":2: method.own.target: method own names a class of the JDK (java.*, jdk.*) or of the agent, which is never instrumented"),
+        FILE + ":1: method.db.target: method db names a class of the JDK (java.*, jdk.*, sun.*) or of the agent, which is never instrumented",
+        FILE + ":2: method.own.target: method own names a class of the JDK (java.*, jdk.*, sun.*) or of the agent, which is never instrumented"),
         config.warnings().stream().map(ConfigProblem::toString).toList());
   }
 

@@ -34,8 +34,11 @@ class DeferredTransformerTest {
   /** The test makes it ready (or not) itself. */
   private static final Consumer<DeferredTransformer> BUILT_ELSEWHERE = deferred -> {};
 
+  /** A host's class loader (the JDK's own classes never wait). */
+  private static final ClassLoader HOST = DeferredTransformerTest.class.getClassLoader();
+
   private static byte[] load(DeferredTransformer deferred, String className) throws Exception {
-    return deferred.transform(null, className, null, null, new byte[0]);
+    return deferred.transform(HOST, className, null, null, new byte[0]);
   }
 
   @Test
@@ -98,6 +101,18 @@ class DeferredTransformerTest {
     assertNull(loadedByTheBuild.get(), "the build's own load passed untouched");
     assertFalse(deferred.gaveUp());
     assertArrayEquals(WOVEN, load(deferred, TARGET), "and the host's classes are woven");
+  }
+
+  /** A method target may name a JDK class: it is never woven, so it neither waits nor starts a lazy build. */
+  @Test
+  void aClassOfTheJdksOwnLoadersNeverWaitsNorStartsTheBuild() throws Exception {
+    AtomicInteger builds = new AtomicInteger();
+    DeferredTransformer deferred = new DeferredTransformer(Set.of(TARGET.replace('/', '.')), self -> builds.incrementAndGet());
+    deferred.holdBack(List.of("javax.naming.InitialContext", "sun.misc.Signal"));
+    assertNull(deferred.transform(ClassLoader.getPlatformClassLoader(), "javax/naming/InitialContext", null, null, new byte[0]));
+    assertNull(deferred.transform(null, "sun/misc/Signal", null, null, new byte[0]));
+    assertEquals(0, builds.get());
+    assertFalse(deferred.gaveUp());
   }
 
   @Test

@@ -1,11 +1,13 @@
 package dev.mcpratelimit.instrument;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mcpratelimit.config.MethodTarget;
+import dev.mcpratelimit.runtime.LoggedLines;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -18,6 +20,10 @@ class MethodInstrumentationTest {
   static class Catalog {
     Object search(Object query) {
       return query;
+    }
+
+    interface Source {
+      Object tracks();
     }
   }
 
@@ -42,8 +48,30 @@ class MethodInstrumentationTest {
     assertFalse(methods.extend(new Weaver(), List.of(renamed, renamed)));
   }
 
+  @Test
+  void aMethodWithoutABodyInItsClassIsSaidOnceAndNothingIsWoven() throws IOException {
+    Weaver weaver = new Weaver();
+    methods.extend(weaver, List.of(new MethodTarget("gone", CATALOG, "recommend"),
+        new MethodTarget("abstract", Catalog.Source.class.getName(), "tracks")));
+    try (LoggedLines logged = LoggedLines.listen()) {
+      byte[] woven = weaver.weave(loader, CATALOG, classFile());
+      assertFalse(new String(woven, StandardCharsets.ISO_8859_1).contains("beforeLimitedMethod"));
+      String source = Catalog.Source.class.getName();
+      weaver.weave(loader, source, classFile(source));
+      assertEquals(List.of(
+          "method.gone.target: " + CATALOG + " declares no method recommend with a body"
+              + " (it is abstract, native, inherited or missing): nothing is limited",
+          "method.abstract.target: " + source + " declares no method tracks with a body"
+              + " (it is abstract, native, inherited or missing): nothing is limited"), logged.messages());
+    }
+  }
+
   private byte[] classFile() throws IOException {
-    try (InputStream in = loader.getResourceAsStream(CATALOG.replace('.', '/') + ".class")) {
+    return classFile(CATALOG);
+  }
+
+  private byte[] classFile(String binaryName) throws IOException {
+    try (InputStream in = loader.getResourceAsStream(binaryName.replace('.', '/') + ".class")) {
       return in.readAllBytes();
     }
   }
