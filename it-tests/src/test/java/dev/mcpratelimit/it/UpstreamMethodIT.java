@@ -107,6 +107,41 @@ class UpstreamMethodIT {
     }
   }
 
+  /**
+   * Targets that can never be limited next to one that can: a class the agent's own build loads
+   * (it once held that class back and waited for itself until the 10 s deadline, leaving the host
+   * unlimited), a method the class does not declare, and more targets than the start line names.
+   */
+  @Test
+  void targetsThatCannotBeLimitedAreSaidAndTheOthersStillHold(@TempDir Path dir) throws Exception {
+    List<String> lines = new ArrayList<>(List.of(TARGET, "tool.upstream.tier.premium.rate=2/min",
+        "method.jdk.target=java.net.URLClassLoader#close",
+        "method.gone.target=com.example.music.CatalogClient#nothing"));
+    for (int i = 1; i <= 9; i++) {
+      lines.add("method.absent" + i + ".target=com.example.absent.Client" + i + "#call");
+    }
+    lines.addAll(List.of(ConfigFile.caller("pat", "key-pat", "premium")));
+    Path config = ConfigFile.write(dir, "ratelimit.properties", lines.toArray(String[]::new));
+
+    try (ForkedServer server = ForkedServer.sampleServer().jvmOption("-Dmcp.ratelimit.weaving-cache=off")
+        .agent(config).start()) {
+      server.assertStartLine("enforce");
+      try (McpSyncClient pat = McpClients.http(server, "key-pat")) {
+        assertAllowedTimes(2, pat, "recommend_tracks", RECOMMEND);
+        assertRateLimited(pat, "recommend_tracks", RECOMMEND, "call 3: the upstream limit holds");
+      }
+      List<String> stderr = List.copyOf(server.stderr());
+      String all = String.join("\n", stderr);
+      assertTrue(stderr.contains("[mcp-ratelimit] WARNING " + config + ":3: method.jdk.target: method jdk names a class"
+          + " of the JDK (java.*, jdk.*, sun.*) or of the agent, which is never instrumented"), all);
+      assertTrue(stderr.contains("[mcp-ratelimit] WARNING method.gone.target: com.example.music.CatalogClient declares"
+          + " no method nothing with a body (it is abstract, native, inherited or missing): nothing is limited"), all);
+      assertTrue(stderr.stream().anyMatch(line -> line.contains(" started: ") && line.contains(" and 2 more")), all);
+      assertTrue(stderr.stream().noneMatch(line -> line.contains("was not ready")), all);
+      assertTrue(stderr.stream().filter(line -> line.contains("WARNING")).count() == 2, all);
+    }
+  }
+
   @Test
   void overStdioTheUpstreamMethodIsChargedToTheStdioCaller(@TempDir Path dir) throws Exception {
     Path config = ConfigFile.write(dir, "ratelimit.properties",
