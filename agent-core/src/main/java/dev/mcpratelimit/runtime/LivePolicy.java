@@ -64,7 +64,7 @@ public final class LivePolicy {
   public synchronized InForce apply(AgentConfig config) {
     Map<String, String> methodNames = new HashMap<>();
     for (MethodTarget target : config.methods()) {
-      methodNames.put(target.className() + "#" + target.methodName(), target.name());
+      methodNames.put(target.toString(), target.name());
     }
     InForce composed = compose(config, new CallerResolver(config.identity()), Map.copyOf(methodNames), null,
         overrides());
