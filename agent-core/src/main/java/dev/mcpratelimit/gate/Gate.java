@@ -310,14 +310,15 @@ public final class Gate {
   /**
    * Charges one call of a configured method.
    *
+   * @param target the method's {@code Class#method}, a constant where it is woven
    * @throws RateLimitExceededException if the limits in force reject it
    */
-  public static void beforeLimitedMethod(Class<?> type, String method) {
+  public static void beforeLimitedMethod(String target) {
     AgentRuntime runtime = AgentRuntime.current();
     if (runtime == null) {
       return;
     }
-    Rejection rejection = runtime.methodCalls().check(type.getName() + "#" + method, CallContext.currentCaller());
+    Rejection rejection = runtime.methodCalls().check(target, CallContext.currentCaller());
     if (rejection != null) {
       throw new RateLimitExceededException(rejection);
     }

@@ -1,6 +1,5 @@
 package dev.mcpratelimit.instrument;
 
-import dev.mcpratelimit.config.MethodTarget;
 import dev.mcpratelimit.runtime.AgentLog;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.IllegalClassFormatException;
@@ -10,17 +9,17 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.WeakHashMap;
 import java.util.stream.Collectors;
 
 /**
  * In front of the {@link DeferredTransformer} at JVM start: a class the instrumentation targets is
  * served from the {@link WovenClassCache} when an earlier start wove the same class in the same
- * circumstances, saying again what that weave said. Otherwise it is woven as without a cache, and
- * the result kept. When the cache held anything at start ({@code lazy}), the instrumentation is
- * built only when a class misses it, so a start that finds every class served loads no Byte Buddy.
+ * circumstances, or else from the {@link ShippedWeaves} when the agent's build did, saying again
+ * what that weave said. Otherwise it is woven as without them, and the result kept in the cache
+ * (if there is one). When the cache knows the host, or the shipped weaves may serve it
+ * ({@code lazy}), the instrumentation is built only when a class misses them (or the agent's start
+ * finds that one will), so a start that finds every class served loads no Byte Buddy.
  *
  * <p>A class the instrumentation does not wait for ({@link InstrumentationPoint#notWaitedFor}) that
  * loads before the instrumentation is ready stays as it is, as ever; it is woven once the
@@ -29,12 +28,12 @@ import java.util.stream.Collectors;
  */
 final class CachedWeaving implements ClassFileTransformer {
 
+  /** Each {@code null} if there is none (switched off; a cache not safe to use). */
   private final WovenClassCache cache;
+  private final ShippedWeaves shipped;
   private final DeferredTransformer deferred;
   private final Set<String> late;
   private final boolean lazy;
-  /** Internal class name to its configured methods, as the build uses them; {@code null} until read. */
-  private volatile Map<String, String> methods;
   private final List<Load> passed = new ArrayList<>();
   /** The instrumentation, once {@link #keepPassed} took the classes that passed (guarded by {@link #passed}). */
   private ClassFileTransformer keeping;
@@ -43,20 +42,26 @@ final class CachedWeaving implements ClassFileTransformer {
   /** One class load, as the JVM handed it over. */
   private record Load(Module module, ClassLoader loader, String className, ProtectionDomain domain, byte[] bytes) {}
 
-  private CachedWeaving(WovenClassCache cache, DeferredTransformer deferred, Set<String> late, boolean lazy) {
+  private CachedWeaving(WovenClassCache cache, ShippedWeaves shipped, DeferredTransformer deferred, Set<String> late,
+      boolean lazy) {
     this.cache = cache;
+    this.shipped = shipped;
     this.deferred = deferred;
     this.late = late.stream().map(name -> name.replace('.', '/')).collect(Collectors.toUnmodifiableSet());
     this.lazy = lazy;
   }
 
   /**
-   * The cache in front of {@code deferred}: lazy if the cache holds classes already.
+   * The cache and the shipped weaves in front of {@code deferred}.
    *
+   * @param cache {@code null} if there is none
+   * @param shipped {@code null} if they are switched off
    * @param late binary names of the classes the instrumentation changes but does not wait for
+   * @param lazy whether the build waits for a class that misses (or for whoever starts it)
    */
-  static CachedWeaving before(DeferredTransformer deferred, WovenClassCache cache, Set<String> late) {
-    CachedWeaving cached = new CachedWeaving(cache, deferred, late, cache.knowsThisHost());
+  static CachedWeaving before(DeferredTransformer deferred, WovenClassCache cache, ShippedWeaves shipped,
+      Set<String> late, boolean lazy) {
+    CachedWeaving cached = new CachedWeaving(cache, shipped, deferred, late, lazy);
     deferred.whenDone(cached::keepPassed);
     return cached;
   }
@@ -66,36 +71,29 @@ final class CachedWeaving implements ClassFileTransformer {
     return lazy;
   }
 
-  /** The configured methods the instrumentation is built with (read before the host's first class). */
-  void methods(List<MethodTarget> targets) {
-    Map<String, Set<String>> byClass = new TreeMap<>();
-    targets.forEach(target -> byClass.computeIfAbsent(target.className().replace('.', '/'), c -> new TreeSet<>())
-        .add(target.methodName()));
-    Map<String, String> keys = new TreeMap<>();
-    byClass.forEach((type, names) -> keys.put(type, String.join(",", names)));
-    methods = Map.copyOf(keys);
-  }
-
   @Override
   public byte[] transform(Module module, ClassLoader loader, String className, Class<?> redefined,
       ProtectionDomain domain, byte[] bytes) throws IllegalClassFormatException {
-    Map<String, String> configured = methods;
-    // Nothing is served before the configuration is read (a start that failed) or once the instrumentation gave up.
-    if (redefined != null || DeferredTransformer.jdksOwn(loader) || className == null || configured == null || deferred.gaveUp()
+    // Nothing is served once the instrumentation gave up (or the agent did not start).
+    if (redefined != null || DeferredTransformer.jdksOwn(loader) || className == null || deferred.gaveUp()
         || !(deferred.holdsBack(className) || late.contains(className))) {
       return deferred.transform(module, loader, className, redefined, domain, bytes);
     }
-    String methodsKey = configured.getOrDefault(className, "");
-    WovenClassCache.Woven kept = cache.find(className, methodsKey, bytes, loader);
+    WovenEntry.Woven kept = cache == null ? null : cache.find(className, bytes, loader);
+    String source = "the weaving cache";
+    if (kept == null && shipped != null) {
+      kept = shipped.find(className, bytes, loader);
+      source = "the weaves the agent ships";
+    }
     if (kept != null) {
-      AgentLog.fine(className.replace('/', '.') + " from the weaving cache");
+      AgentLog.fine(className.replace('/', '.') + " from " + source);
       sayAgain(loader, kept.lines());
       return kept.bytes();
     }
-    AgentLog.fine(className.replace('/', '.') + " is not in the weaving cache");
+    AgentLog.fine(className.replace('/', '.') + " is neither in the weaving cache nor shipped woven");
     boolean passes = late.contains(className) && !lazy;
     ClassFileTransformer built = passes ? deferred.instrumentationFor(loader, className) : deferred.awaited(className);
-    if (built == null && passes) {
+    if (built == null && passes && cache != null) { // kept for later starts only where there is a cache
       synchronized (passed) {
         if (keeping == null) {
           passed.add(new Load(module, loader, className, domain, bytes));
@@ -105,7 +103,7 @@ final class CachedWeaving implements ClassFileTransformer {
       }
     }
     return built == null ? null
-        : weaveAndKeep(built, new Load(module, loader, className, domain, bytes), methodsKey, false);
+        : weaveAndKeep(built, new Load(module, loader, className, domain, bytes), false);
   }
 
   /**
@@ -120,29 +118,24 @@ final class CachedWeaving implements ClassFileTransformer {
       waiting = built == null ? List.of() : List.copyOf(passed);
       passed.clear(); // given up (null): nothing to keep, and their loaders are not held
     }
-    Map<String, String> configured = methods;
     for (Load one : waiting) {
-      weaveAndKeep(built, one, configured == null ? "" : configured.getOrDefault(one.className, ""), true);
+      weaveAndKeep(built, one, true);
     }
   }
 
   /** @param quiet whether the weave's lines are only kept (the class is not the one the host loaded) */
-  private byte[] weaveAndKeep(ClassFileTransformer built, Load one, String methodsKey, boolean quiet) {
-    byte[] woven;
-    WovenClassCache.Woven result;
-    Set<WeaveInputs.Read> reads;
-    try (WeaveInputs.Recording recording = WeaveInputs.record(); AgentLog.Capture capture = AgentLog.capture(quiet)) {
-      woven = built.transform(one.module, one.loader, one.className, null, one.domain, one.bytes);
-      result = recording.failed() ? null : new WovenClassCache.Woven(woven, List.copyOf(capture.lines()));
-      reads = Set.copyOf(recording.reads());
+  private byte[] weaveAndKeep(ClassFileTransformer built, Load one, boolean quiet) {
+    WovenEntry weave;
+    try {
+      weave = WovenEntry.weave(built, one.module, one.loader, one.className, one.domain, one.bytes, quiet);
     } catch (IllegalClassFormatException | RuntimeException e) {
       AgentLog.fine("could not weave " + one.className + " to keep it: " + e);
       return null;
     }
-    if (result != null) {
-      cache.keep(one.className, methodsKey, one.bytes, reads, result);
+    if (!weave.failed() && cache != null) {
+      cache.keep(weave);
     }
-    return woven;
+    return weave.woven();
   }
 
   /** A kept weave's lines, each once per class loader as the weave itself would have said them. */

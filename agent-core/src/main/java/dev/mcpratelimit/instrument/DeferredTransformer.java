@@ -4,14 +4,13 @@ import dev.mcpratelimit.runtime.AgentLog;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.IllegalClassFormatException;
 import java.security.ProtectionDomain;
-import java.util.Collection;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 
 /**
  * Stands in, from JVM start, for the instrumentation that is built on a background thread: building
@@ -37,8 +36,6 @@ final class DeferredTransformer implements ClassFileTransformer {
   /** Set, with the deadline, when the build starts: a load that waits reads both after {@link #build}. */
   private boolean building;
   private volatile long deadlineNanos;
-  /** The thread that builds it: a class that thread loads never waits for it (it would wait for itself). */
-  private volatile Thread builderThread;
   private final CompletableFuture<ClassFileTransformer> instrumentation = new CompletableFuture<>();
 
   /**
@@ -50,8 +47,7 @@ final class DeferredTransformer implements ClassFileTransformer {
   }
 
   DeferredTransformer(Set<String> classes, Consumer<DeferredTransformer> builder, long waitNanos) {
-    this.classes = ConcurrentHashMap.newKeySet();
-    holdBack(classes);
+    this.classes = classes.stream().map(name -> name.replace('.', '/')).collect(Collectors.toUnmodifiableSet());
     this.builder = builder;
     this.waitNanos = waitNanos;
   }
@@ -72,20 +68,11 @@ final class DeferredTransformer implements ClassFileTransformer {
 
   /**
    * Whether {@code loader} is the JDK's own (bootstrap or platform): its classes are never woven, nor
-   * wait to be. Here, not in {@link Weaver}: asking must not load Byte Buddy.
+   * wait to be. Here, in the class the JVM's start registers first: a transformer that asked another
+   * class would load it while a class loads, and see its own load.
    */
   static boolean jdksOwn(ClassLoader loader) {
     return loader == null || loader == PLATFORM;
-  }
-
-  /** The thread {@link #build} started to build the instrumentation, before it runs. */
-  void buildsOn(Thread thread) {
-    builderThread = thread;
-  }
-
-  /** Targets known only once the configuration is read (its methods); before the host's first class loads. */
-  void holdBack(Collection<String> binaryNames) {
-    binaryNames.forEach(name -> classes.add(name.replace('.', '/')));
   }
 
   /** Whether the class with this internal name waits for the instrumentation. */
@@ -130,7 +117,7 @@ final class DeferredTransformer implements ClassFileTransformer {
     if (instrumentation.isDone()) {
       return built();
     }
-    // The JDK's classes never wait: the instrumentation never changes them (a method target may name one).
+    // The JDK's classes never wait: the instrumentation never changes them.
     return className != null && classes.contains(className) && !jdksOwn(loader) ? awaited(className) : null;
   }
 
@@ -138,9 +125,6 @@ final class DeferredTransformer implements ClassFileTransformer {
   ClassFileTransformer awaited(String className) {
     if (instrumentation.isDone()) {
       return built();
-    }
-    if (Thread.currentThread() == builderThread) {
-      return null; // the build loading a class it would change (a method target of the JDK's or the agent's)
     }
     try {
       build();

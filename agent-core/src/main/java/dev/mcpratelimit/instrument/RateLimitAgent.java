@@ -8,11 +8,6 @@ import java.io.IOException;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 
 /**
@@ -43,44 +38,24 @@ public final class RateLimitAgent {
   private static void install(String argument, Instrumentation instrumentation, boolean atJvmStart) {
     try {
       ClassLoader agentLoader = RateLimitAgent.class.getClassLoader();
-      CompletableFuture<Instrumenter> installed = new CompletableFuture<>();
-      CompletableFuture<List<MethodTarget>> methodsAtStart = new CompletableFuture<>();
-      JvmStart jvmStart = atJvmStart && AgentRuntime.current() == null
-          ? JvmStart.begin(instrumentation, agentLoader, methodsAtStart, installed) : null;
+      JvmStart jvmStart = atJvmStart && AgentRuntime.current() == null ? JvmStart.begin(instrumentation, agentLoader) : null;
+      MethodWeaving methods = MethodWeaving.installOn(instrumentation);
       AgentRuntime runtime;
       try {
-        runtime = AgentRuntime.start(argument, config -> {
-          Instrumenter instrumenter = installed.getNow(null);
-          if (instrumenter == null && jvmStart != null) {
-            instrumenter = jvmStart.reloaded(config.methods());
-          }
-          if (instrumenter != null) {
-            instrumenter.follow(config.methods()); // before the reload is said to be in force
-          }
-        });
+        // A reload's new methods are woven before it is said to be in force.
+        runtime = AgentRuntime.start(argument, config -> methods.follow(config.methods()));
       } catch (Throwable e) {
-        methodsAtStart.cancel(false); // the builder stops quietly: the catch below says why
-        if (jvmStart != null) {
-          jvmStart.abandon(e);
-        }
+        abandon(instrumentation, methods, jvmStart, e);
         throw e;
       }
       if (runtime == null) {
-        methodsAtStart.cancel(false);
-        if (jvmStart != null) {
-          jvmStart.abandon(new IllegalStateException("already running"));
-        }
+        abandon(instrumentation, methods, jvmStart, new IllegalStateException("already running"));
         AgentLog.warning("already running in this JVM; ignoring the second start");
         return;
       }
-      if (jvmStart != null) {
-        jvmStart.configured(runtime.methods());
-        methodsAtStart.complete(runtime.methods());
-      } else {
-        Instrumenter instrumenter = new Instrumenter(instrumentation, agentLoader);
-        instrumenter.installNow(runtime.methods());
-        installed.complete(instrumenter);
-        instrumenter.follow(runtime.methods()); // a reload while the classes were retransformed
+      methods.follow(runtime.methods());
+      if (jvmStart == null) {
+        new Instrumenter(instrumentation, agentLoader).installNow();
       }
       AgentLog.info(startLine(runtime));
     } catch (Throwable e) {
@@ -88,119 +63,84 @@ public final class RateLimitAgent {
     }
   }
 
+  /** The agent did not start: nothing is woven, served from the cache or waited for. */
+  private static void abandon(Instrumentation instrumentation, MethodWeaving methods, JvmStart jvmStart, Throwable why) {
+    instrumentation.removeTransformer(methods);
+    if (jvmStart != null) {
+      jvmStart.abandon(why);
+    }
+  }
+
   /**
-   * At JVM start no class the agent targets is loaded yet: the instrumentation is built on a
-   * daemon thread (the modules while this thread reads the configuration, then the methods it
-   * names), and a {@link DeferredTransformer} holds back any targeted class that loads before it
-   * is ready. Nothing needs retransforming. With a {@link WovenClassCache} that already holds
-   * classes, the build waits until a class misses it.
+   * At JVM start no class the agent targets is loaded yet: the SDK's instrumentation is built on a
+   * daemon thread, and a {@link DeferredTransformer} holds back any class it targets that loads
+   * before it is ready. Nothing needs retransforming. Where the {@link WovenClassCache} knows the
+   * host, or the jar's {@link ShippedWeaves} may serve it, the build waits until a class misses them.
    */
   private static final class JvmStart {
 
     private final Instrumentation instrumentation;
     private final DeferredTransformer deferred;
-    private final CachedWeaving cached;
-    /** The instrumentation, once the builder made it. */
-    private final CompletableFuture<Instrumenter> installed;
-    /** The configured methods the instrumentation is built with ({@code Class#method}), once the file is read. */
-    private volatile Set<String> methodsAtStart;
+    private final ClassFileTransformer transformer;
 
-    private JvmStart(Instrumentation instrumentation, DeferredTransformer deferred, CachedWeaving cached,
-        CompletableFuture<Instrumenter> installed) {
+    private JvmStart(Instrumentation instrumentation, DeferredTransformer deferred, ClassFileTransformer transformer) {
       this.instrumentation = instrumentation;
       this.deferred = deferred;
-      this.cached = cached;
-      this.installed = installed;
+      this.transformer = transformer;
     }
 
-    static JvmStart begin(Instrumentation instrumentation, ClassLoader agentLoader,
-        CompletableFuture<List<MethodTarget>> methodsAtStart, CompletableFuture<Instrumenter> installed) throws IOException {
+    static JvmStart begin(Instrumentation instrumentation, ClassLoader agentLoader) throws IOException {
       TargetTypes targets = TargetTypes.in(agentLoader);
       DeferredTransformer deferred = new DeferredTransformer(targets.waitedFor(),
-          self -> builder(self, instrumentation, agentLoader, methodsAtStart, installed).start());
+          self -> daemon("mcp-ratelimit-instrumentation", () -> build(self, instrumentation, agentLoader)).start());
       WovenClassCache cache = WovenClassCache.open();
-      CachedWeaving cached = cache == null ? null : CachedWeaving.before(deferred, cache, targets.notWaitedFor());
-      JvmStart start = new JvmStart(instrumentation, deferred, cached, installed);
-      instrumentation.addTransformer(start.transformer(), false);
-      if (cached == null || !cached.lazy()) {
+      ShippedWeaves shipped = ShippedWeaves.of(agentLoader);
+      if (cache == null && shipped == null) {
+        instrumentation.addTransformer(deferred, false);
         deferred.build();
+        return new JvmStart(instrumentation, deferred, deferred);
       }
-      return start;
+      boolean knownHost = cache != null && cache.knowsThisHost();
+      CachedWeaving cached = CachedWeaving.before(deferred, cache, shipped, targets.notWaitedFor(),
+          knownHost || shipped != null);
+      instrumentation.addTransformer(cached, false);
+      if (!cached.lazy()) {
+        deferred.build();
+      } else if (!knownHost) {
+        // Whether the jar ships the host's SDK woven, off the host's thread: the build starts at once if not.
+        daemon("mcp-ratelimit-shipped-check", () -> {
+          if (!shipped.serveAll(targets.internalNames(), ClassLoader.getSystemClassLoader())) {
+            deferred.build();
+          }
+        }).start();
+      }
+      return new JvmStart(instrumentation, deferred, cached);
     }
 
-    /** The transformer registered for the JVM's start: the cache in front, if there is one. */
-    private ClassFileTransformer transformer() {
-      return cached == null ? deferred : cached;
-    }
-
-    /** The agent did not start: nothing is woven, served from the cache or waited for. */
     void abandon(Throwable why) {
-      instrumentation.removeTransformer(transformer());
+      instrumentation.removeTransformer(transformer);
       deferred.failed(why);
     }
 
-    /** The configuration is read, before the host's first class loads. */
-    void configured(List<MethodTarget> methods) {
-      // Classes never woven do not wait for the instrumentation (one the build itself loads would stall it).
-      deferred.holdBack(methods.stream().filter(method -> !method.neverWoven()).map(MethodTarget::className).toList());
-      if (cached != null) {
-        cached.methods(methods);
-      }
-      methodsAtStart = woven(methods);
-    }
-
-    /**
-     * A reload before the instrumentation exists. If it names methods the build does not weave, the
-     * build is started if need be (a start served from the cache has none) and waited for, on the
-     * watcher's thread, so that the reload is in force only once they are woven.
-     *
-     * @return the instrumentation to follow the methods with; {@code null} if none is needed, or it failed or came too late
-     */
-    Instrumenter reloaded(List<MethodTarget> methods) {
-      Set<String> atStart = methodsAtStart;
-      if (atStart == null || atStart.containsAll(woven(methods))) {
-        return null;
-      }
-      deferred.build();
+    private static void build(DeferredTransformer deferred, Instrumentation instrumentation, ClassLoader agentLoader) {
       try {
-        return installed.get(DeferredTransformer.WAIT_SECONDS, TimeUnit.SECONDS);
-      } catch (TimeoutException e) {
-        AgentLog.warning("the instrumentation was not ready " + DeferredTransformer.WAIT_SECONDS
-            + " s after a reload named new methods; they are limited once it is");
-        return null;
-      } catch (ExecutionException e) {
-        return null; // said where it failed
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return null;
+        Instrumenter instrumenter = new Instrumenter(instrumentation, agentLoader);
+        deferred.ready(instrumenter.build());
+        if (!deferred.gaveUp()) { // else the agent did not start (said where it failed)
+          instrumenter.warmUp();
+        }
+      } catch (Throwable e) {
+        if (!deferred.gaveUp()) {
+          AgentLog.warning("failed to instrument, the host runs unlimited: " + e);
+        }
+        deferred.failed(e);
       }
     }
 
-    /** What method targets weave, by {@code Class#method} as the instrumentation keys them (a rename is no change). */
-    private static Set<String> woven(List<MethodTarget> methods) {
-      return methods.stream().map(MethodTarget::toString).collect(Collectors.toSet());
-    }
-
-    private static Thread builder(DeferredTransformer deferred, Instrumentation instrumentation, ClassLoader agentLoader,
-        CompletableFuture<List<MethodTarget>> methodsAtStart, CompletableFuture<Instrumenter> installed) {
-      Thread builder = new Thread(() -> {
-        try {
-          Instrumenter instrumenter = new Instrumenter(instrumentation, agentLoader);
-          deferred.ready(instrumenter.build(methodsAtStart));
-          installed.complete(instrumenter);
-          instrumenter.follow(AgentRuntime.current().methods()); // a reload while this was being built
-          instrumenter.warmUp();
-        } catch (Throwable e) {
-          deferred.failed(e);
-          installed.completeExceptionally(e); // a reload waiting for it stops waiting
-          if (!methodsAtStart.isCancelled()) { // else the runtime did not start (said where it failed) or already ran
-            AgentLog.warning("failed to instrument, the host runs unlimited: " + e);
-          }
-        }
-      }, "mcp-ratelimit-instrumentation");
-      builder.setDaemon(true);
-      deferred.buildsOn(builder);
-      return builder;
+    private static Thread daemon(String name, Runnable work) {
+      Thread thread = new Thread(work, name);
+      thread.setDaemon(true);
+      return thread;
     }
   }
 

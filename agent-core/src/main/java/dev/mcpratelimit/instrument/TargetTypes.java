@@ -6,7 +6,9 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * Every class the instrumentation modules may change, by binary name, as the modules list them in
@@ -23,6 +25,11 @@ record TargetTypes(Set<String> waitedFor, Set<String> notWaitedFor) {
 
   static final String RESOURCE = "META-INF/mcp-ratelimit/targets";
   static final String NOT_WAITED_FOR = "(not waited for)";
+
+  /** Every class, waited for or not, by internal name. */
+  List<String> internalNames() {
+    return Stream.concat(waitedFor.stream(), notWaitedFor.stream()).map(name -> name.replace('.', '/')).sorted().toList();
+  }
 
   static TargetTypes in(ClassLoader agentLoader) throws IOException {
     try (InputStream in = agentLoader.getResourceAsStream(RESOURCE)) {

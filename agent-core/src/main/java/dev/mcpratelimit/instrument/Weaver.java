@@ -9,8 +9,6 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.type.TypeDescription;
@@ -34,15 +32,13 @@ import net.bytebuddy.utility.JavaModule;
 final class Weaver implements ClassFileTransformer {
 
   private static final ByteBuddy DECORATING = new ByteBuddy().with(Implementation.Context.Disabled.Factory.INSTANCE);
-  private static final String AGENT = "dev/mcpratelimit/";
 
   /** A transformation of the named classes, in the loaders {@code loaders} accepts. */
   private record Rule(ElementMatcher<? super ClassLoader> loaders, AgentBuilder.Transformer transformer) {}
 
   /** By internal class name, in the order added. */
   private final Map<String, List<Rule>> rules = new LinkedHashMap<>();
-  /** Targets that are the JDK's or the agent's own, each said once. */
-  private final Set<String> refused = ConcurrentHashMap.newKeySet();
+  private final NeverWoven never = new NeverWoven();
 
   /** Adds a rule for the classes with these binary names. */
   Weaver on(Collection<String> binaryNames, ElementMatcher<? super ClassLoader> loaders,
@@ -53,8 +49,7 @@ final class Weaver implements ClassFileTransformer {
   }
 
   /**
-   * Registers it for every class loaded from now on and retransforms those already loaded (attach,
-   * or a reload that names a method of a loaded class). A class that cannot be retransformed is
+   * Registers it for every class loaded from now on and retransforms those already loaded (attach). A class that cannot be retransformed is
    * said once and stays as it is.
    */
   void installOn(Instrumentation instrumentation) {
@@ -86,21 +81,10 @@ final class Weaver implements ClassFileTransformer {
     return named == null ? null : transform(named, null, loader, className, domain, bytes);
   }
 
-  /**
-   * The rules for a class, or {@code null} if it is not a target. Never the JDK's own classes (the
-   * bootstrap and platform loaders': advice there could not reach the agent) nor the agent's: a
-   * configured method that names one is said once and left alone.
-   */
+  /** The rules for a class, or {@code null} if it is not a target or is {@link NeverWoven} (an SDK on the boot class path). */
   private List<Rule> named(ClassLoader loader, String className) {
     List<Rule> named = className == null ? null : rules.get(className);
-    if (named != null && (DeferredTransformer.jdksOwn(loader) || className.startsWith(AGENT))) {
-      if (refused.add(className)) {
-        AgentLog.warning(className.replace('/', '.') + " is " + (className.startsWith(AGENT) ? "the agent's own"
-            : "a class of the JDK") + ": it is not instrumented");
-      }
-      return null;
-    }
-    return named;
+    return named == null || never.refuses(loader, className) ? null : named;
   }
 
   /** Never throws: a class that cannot be woven is said and loads as it was. */

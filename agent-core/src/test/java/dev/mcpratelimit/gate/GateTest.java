@@ -75,7 +75,7 @@ class GateTest {
   @Test
   void withoutARunningAgentEverythingPasses() {
     assertNull(Gate.beforeToolCall(Map.of("name", "get_track"), List.of(), null, null, null));
-    Gate.beforeLimitedMethod(String.class, "length");
+    Gate.beforeLimitedMethod("java.lang.String#length");
   }
 
   @Test

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.mcpratelimit.config.MethodTarget;
 import dev.mcpratelimit.runtime.AgentLog;
 import dev.mcpratelimit.runtime.LoggedLines;
 import java.lang.instrument.ClassFileTransformer;
@@ -70,8 +69,7 @@ class CachedWeavingTest {
       builds.incrementAndGet();
       self.ready(weaver);
     });
-    CachedWeaving cached = CachedWeaving.before(deferred, new WovenClassCache(folder, "java -jar server.jar"), Set.of(LATE.replace('/', '.')));
-    cached.methods(List.of());
+    CachedWeaving cached = CachedWeaving.before(deferred, new WovenClassCache(folder, "java -jar server.jar"), null, Set.of(LATE.replace('/', '.')), false);
     if (!cached.lazy()) {
       deferred.build();
     }
@@ -126,29 +124,12 @@ class CachedWeavingTest {
   }
 
   @Test
-  void configuredMethodsArePartOfWhatIsReused() throws Exception {
-    Weaver weaver = new Weaver();
-    try (URLClassLoader loader = loader()) {
-      Start first = start(weaver);
-      first.deferred.holdBack(List.of("com.example.CatalogClient"));
-      first.cached.methods(List.of(new MethodTarget("upstream", "com.example.CatalogClient", "recommend")));
-      load(first, loader, "com/example/CatalogClient");
-      Start second = start(weaver);
-      second.deferred.holdBack(List.of("com.example.CatalogClient"));
-      second.cached.methods(List.of(new MethodTarget("upstream", "com.example.CatalogClient", "search")));
-      load(second, loader, "com/example/CatalogClient");
-      assertEquals(2, weaver.weaves.get(), "another method of the class is another weave");
-    }
-  }
-
-  @Test
   void aClassNotWaitedForPassesUntouchedAndIsWovenOnceReadyOnlyToBeKept() throws Exception {
     Weaver weaver = new Weaver();
     try (URLClassLoader loader = loader()) {
       AtomicInteger builds = new AtomicInteger();
       DeferredTransformer deferred = new DeferredTransformer(Set.of(TARGET.replace('/', '.')), self -> builds.incrementAndGet());
-      CachedWeaving first = CachedWeaving.before(deferred, new WovenClassCache(folder, "java -jar server.jar"), Set.of(LATE.replace('/', '.')));
-      first.methods(List.of());
+      CachedWeaving first = CachedWeaving.before(deferred, new WovenClassCache(folder, "java -jar server.jar"), null, Set.of(LATE.replace('/', '.')), false);
       deferred.build(); // started, not ready
       assertNull(first.transform(null, loader, LATE, null, null, ORIGINAL), "not waited for: loads as it is");
       said.clear();
@@ -184,7 +165,7 @@ class CachedWeavingTest {
   }
 
   @Test
-  void nothingIsServedBeforeTheConfigurationIsReadOrOnceTheInstrumentationGaveUp() throws Exception {
+  void nothingIsServedOnceTheInstrumentationGaveUp() throws Exception {
     Weaver weaver = new Weaver();
     try (URLClassLoader loader = loader()) {
       load(start(weaver), loader, TARGET); // kept
@@ -193,10 +174,8 @@ class CachedWeavingTest {
         builds.incrementAndGet();
         self.failed(new IllegalStateException("the agent did not start"));
       });
-      CachedWeaving cached = CachedWeaving.before(deferred, new WovenClassCache(folder, "java -jar server.jar"), Set.of());
-      assertNull(cached.transform(null, loader, TARGET, null, null, ORIGINAL), "a start that never read its file");
-      cached.methods(List.of());
-      deferred.failed(new IllegalStateException("too late"));
+      CachedWeaving cached = CachedWeaving.before(deferred, new WovenClassCache(folder, "java -jar server.jar"), null, Set.of(), false);
+        deferred.failed(new IllegalStateException("too late"));
       assertNull(cached.transform(null, loader, TARGET, null, null, ORIGINAL), "given up: left as it is");
     }
   }
@@ -206,10 +185,8 @@ class CachedWeavingTest {
     Weaver weaver = new Weaver();
     try (URLClassLoader loader = loader()) {
       DeferredTransformer deferred = new DeferredTransformer(Set.of(TARGET.replace('/', '.')), self -> { });
-      CachedWeaving cached = CachedWeaving.before(deferred, new WovenClassCache(folder, "java -jar server.jar"),
-          Set.of(LATE.replace('/', '.')));
-      cached.methods(List.of());
-      cached.keepPassed(weaver); // ready between its check and its load
+      CachedWeaving cached = CachedWeaving.before(deferred, new WovenClassCache(folder, "java -jar server.jar"), null, Set.of(LATE.replace('/', '.')), false);
+        cached.keepPassed(weaver); // ready between its check and its load
       assertArrayEquals("woven original".getBytes(StandardCharsets.UTF_8),
           cached.transform(null, loader, LATE, null, null, ORIGINAL));
     }

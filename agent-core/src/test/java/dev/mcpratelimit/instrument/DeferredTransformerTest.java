@@ -66,49 +66,12 @@ class DeferredTransformerTest {
     assertArrayEquals(WOVEN, load(deferred, "com/example/Other"), "once ready, every class goes through it");
   }
 
-  @Test
-  void aClassHeldBackOnceTheConfigurationIsReadWaitsToo() throws Exception {
-    DeferredTransformer deferred = new DeferredTransformer(Set.of(TARGET.replace('/', '.')), BUILT_ELSEWHERE, TimeUnit.MILLISECONDS.toNanos(50));
-    deferred.holdBack(List.of("com.example.music.CatalogClient"));
-    long start = System.nanoTime();
-    assertNull(load(deferred, "com/example/music/CatalogClient"));
-    assertTrue(System.nanoTime() - start >= TimeUnit.MILLISECONDS.toNanos(40), "a configured method's class waits");
-  }
-
-  /**
-   * A method target names a class the build itself loads (a JDK class, say): had that load waited
-   * for the build, the build would wait for itself until the deadline, and the host run unlimited.
-   */
-  @Test
-  void aClassTheBuildItselfLoadsNeverWaitsForIt() throws Exception {
-    AtomicReference<byte[]> loadedByTheBuild = new AtomicReference<>(new byte[] {9});
-    DeferredTransformer deferred = new DeferredTransformer(Set.of(TARGET.replace('/', '.')), self -> {
-      Thread builder = new Thread(() -> {
-        try {
-          loadedByTheBuild.set(load(self, TARGET));
-        } catch (Exception e) {
-          throw new IllegalStateException(e);
-        }
-        self.ready(WEAVER);
-      });
-      self.buildsOn(builder);
-      builder.start();
-    }, TimeUnit.MILLISECONDS.toNanos(1));
-    deferred.build();
-    CompletableFuture<ClassFileTransformer> done = new CompletableFuture<>();
-    deferred.whenDone(done::complete);
-    assertSame(WEAVER, done.get(), "the build finished, not given up at the deadline");
-    assertNull(loadedByTheBuild.get(), "the build's own load passed untouched");
-    assertFalse(deferred.gaveUp());
-    assertArrayEquals(WOVEN, load(deferred, TARGET), "and the host's classes are woven");
-  }
-
-  /** A method target may name a JDK class: it is never woven, so it neither waits nor starts a lazy build. */
+  /** An SDK class on the boot class path is never woven, so it neither waits nor starts a lazy build. */
   @Test
   void aClassOfTheJdksOwnLoadersNeverWaitsNorStartsTheBuild() throws Exception {
     AtomicInteger builds = new AtomicInteger();
-    DeferredTransformer deferred = new DeferredTransformer(Set.of(TARGET.replace('/', '.')), self -> builds.incrementAndGet());
-    deferred.holdBack(List.of("javax.naming.InitialContext", "sun.misc.Signal"));
+    DeferredTransformer deferred = new DeferredTransformer(Set.of(TARGET.replace('/', '.'),
+        "javax.naming.InitialContext", "sun.misc.Signal"), self -> builds.incrementAndGet());
     assertNull(deferred.transform(ClassLoader.getPlatformClassLoader(), "javax/naming/InitialContext", null, null, new byte[0]));
     assertNull(deferred.transform(null, "sun/misc/Signal", null, null, new byte[0]));
     assertEquals(0, builds.get());

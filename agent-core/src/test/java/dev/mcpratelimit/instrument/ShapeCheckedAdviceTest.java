@@ -37,7 +37,7 @@ class ShapeCheckedAdviceTest {
     ShapeCheckedAdvice advice = new ShapeCheckedAdvice("mcp-test",
         InstrumentationPoint.on(LikeTheSdk.class.getName()).expecting("dispatchV2(Object)", named("dispatchV2"))
             .losing("nothing is limited"),
-        new AgentBuilder.Transformer.ForAdvice().advice(named("dispatchV2"), LimitedMethodAdvice.class.getName()));
+        new AgentBuilder.Transformer.ForAdvice().advice(named("dispatchV2"), ToolCallEnterAdvice.class.getName()));
     DynamicType.Builder<?> builder = new ByteBuddy().redefine(LikeTheSdk.class);
     assertSame(builder, transform(advice, builder));
     assertSame(builder, transform(advice, builder));
@@ -50,7 +50,7 @@ class ShapeCheckedAdviceTest {
   void theExpectedShapeGetsTheAdvice() {
     ShapeCheckedAdvice advice = new ShapeCheckedAdvice("mcp-test",
         InstrumentationPoint.on(LikeTheSdk.class.getName()).expecting("dispatch(Object)", named("dispatch")),
-        new AgentBuilder.Transformer.ForAdvice().advice(named("dispatch"), LimitedMethodAdvice.class.getName()));
+        new AgentBuilder.Transformer.ForAdvice().advice(named("dispatch"), ToolCallEnterAdvice.class.getName()));
     DynamicType.Builder<?> builder = new ByteBuddy().redefine(LikeTheSdk.class);
     assertNotSame(builder, transform(advice, builder));
     assertEquals(List.of(), logged.messages());
@@ -60,7 +60,7 @@ class ShapeCheckedAdviceTest {
   void anOptionalShapeMayBeMissingWithoutAWord() {
     ShapeCheckedAdvice advice = new ShapeCheckedAdvice("mcp-test",
         InstrumentationPoint.on(LikeTheSdk.class.getName()).expecting("legacy(Map)", named("legacy")).optional(),
-        new AgentBuilder.Transformer.ForAdvice().advice(named("legacy"), LimitedMethodAdvice.class.getName()));
+        new AgentBuilder.Transformer.ForAdvice().advice(named("legacy"), ToolCallEnterAdvice.class.getName()));
     DynamicType.Builder<?> builder = new ByteBuddy().redefine(LikeTheSdk.class);
     assertSame(builder, transform(advice, builder));
     assertEquals(List.of(), logged.messages());

@@ -55,7 +55,7 @@ class WovenClassCacheTest {
     write("io/sdk/Exchange.class", "exchange v1");
     write("io/sdk/Landmark.class", "landmark");
     WovenClassCache cache = new WovenClassCache(folder, "java -jar server.jar");
-    cache.keep(TARGET, "", ORIGINAL, reads(), new WovenClassCache.Woven(WOVEN, List.of("INFO limiting tools/call")));
+    cache.keep(new WovenEntry(TARGET, ORIGINAL, reads(), List.of("INFO limiting tools/call"), WOVEN, false));
     return cache;
   }
 
@@ -63,7 +63,7 @@ class WovenClassCacheTest {
   void aWeaveIsFoundAgainForTheSameClassWhereEverythingItReadIsTheSame() throws Exception {
     WovenClassCache cache = keptWeave();
     try (URLClassLoader loader = loader()) {
-      WovenClassCache.Woven found = new WovenClassCache(folder, "java -jar server.jar").find(TARGET, "", ORIGINAL, loader);
+      WovenEntry.Woven found = new WovenClassCache(folder, "java -jar server.jar").find(TARGET, ORIGINAL, loader);
       assertNotNull(found);
       assertArrayEquals(WOVEN, found.bytes());
       assertEquals(List.of("INFO limiting tools/call"), found.lines());
@@ -76,9 +76,8 @@ class WovenClassCacheTest {
   void anotherClassFileOrOtherConfiguredMethodsMissIt() throws Exception {
     WovenClassCache cache = keptWeave();
     try (URLClassLoader loader = loader()) {
-      assertNull(cache.find(TARGET, "", "another version".getBytes(StandardCharsets.UTF_8), loader));
-      assertNull(cache.find(TARGET, "recommend", ORIGINAL, loader));
-      assertNull(cache.find("io/modelcontextprotocol/server/McpStatelessAsyncServer", "", ORIGINAL, loader));
+      assertNull(cache.find(TARGET, "another version".getBytes(StandardCharsets.UTF_8), loader));
+      assertNull(cache.find("io/modelcontextprotocol/server/McpStatelessAsyncServer", ORIGINAL, loader));
     }
   }
 
@@ -87,7 +86,7 @@ class WovenClassCacheTest {
     WovenClassCache cache = keptWeave();
     write("io/sdk/Exchange.class", "exchange v2");
     try (URLClassLoader loader = loader()) {
-      assertNull(cache.find(TARGET, "", ORIGINAL, loader));
+      assertNull(cache.find(TARGET, ORIGINAL, loader));
     }
   }
 
@@ -96,16 +95,16 @@ class WovenClassCacheTest {
     WovenClassCache cache = keptWeave();
     Files.delete(classes.resolve("io/sdk/Landmark.class"));
     try (URLClassLoader loader = loader()) {
-      assertNull(cache.find(TARGET, "", ORIGINAL, loader), "a landmark gone");
+      assertNull(cache.find(TARGET, ORIGINAL, loader), "a landmark gone");
     }
     write("io/sdk/Landmark.class", "another landmark, same presence");
     write("io/sdk/Other.class", "now there");
     try (URLClassLoader loader = loader()) {
-      assertNull(cache.find(TARGET, "", ORIGINAL, loader), "a class that was absent");
+      assertNull(cache.find(TARGET, ORIGINAL, loader), "a class that was absent");
     }
     Files.delete(classes.resolve("io/sdk/Other.class"));
     try (URLClassLoader loader = loader()) {
-      assertNotNull(cache.find(TARGET, "", ORIGINAL, loader), "a landmark is read for its presence only");
+      assertNotNull(cache.find(TARGET, ORIGINAL, loader), "a landmark is read for its presence only");
     }
   }
 
@@ -120,11 +119,11 @@ class WovenClassCacheTest {
     bytes[bytes.length / 2] ^= 1;
     Files.write(entry, bytes);
     try (URLClassLoader loader = loader()) {
-      assertNull(cache.find(TARGET, "", ORIGINAL, loader), "one flipped bit");
+      assertNull(cache.find(TARGET, ORIGINAL, loader), "one flipped bit");
       Files.write(entry, java.util.Arrays.copyOf(bytes, bytes.length / 3));
-      assertNull(cache.find(TARGET, "", ORIGINAL, loader), "cut short");
+      assertNull(cache.find(TARGET, ORIGINAL, loader), "cut short");
       Files.write(entry, new byte[0]);
-      assertNull(cache.find(TARGET, "", ORIGINAL, loader), "empty");
+      assertNull(cache.find(TARGET, ORIGINAL, loader), "empty");
     }
   }
 
@@ -134,9 +133,9 @@ class WovenClassCacheTest {
     write("io/sdk/Landmark.class", "landmark");
     WovenClassCache cache = new WovenClassCache(folder, "java -jar server.jar");
     assertFalse(cache.knowsThisHost());
-    cache.keep(TARGET, "", ORIGINAL, reads(), new WovenClassCache.Woven(null, List.of("WARNING no instrumentation fits")));
+    cache.keep(new WovenEntry(TARGET, ORIGINAL, reads(), List.of("WARNING no instrumentation fits"), null, false));
     try (URLClassLoader loader = loader()) {
-      WovenClassCache.Woven found = cache.find(TARGET, "", ORIGINAL, loader);
+      WovenEntry.Woven found = cache.find(TARGET, ORIGINAL, loader);
       assertNotNull(found);
       assertNull(found.bytes(), "left as it was");
     }

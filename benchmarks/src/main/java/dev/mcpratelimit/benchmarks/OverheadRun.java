@@ -102,12 +102,14 @@ public final class OverheadRun {
   // ---- start-up ----
 
   /**
-   * How a start-up is timed: without the agent, with it on a cold start (no weaving cache: every
-   * start weaves, as the first one after installing or upgrading it does) and on a warm one (the
-   * cache filled by an earlier start of the same server).
+   * How a start-up is timed: without the agent; with it on a cold start (no weaving cache, as the
+   * first one after installing or upgrading it: the jar's shipped weaves serve an SDK release it
+   * ships); on a cold start of an SDK it does not ship (shipped weaves switched off too: Byte Buddy
+   * weaves); and on a warm one (the cache filled by an earlier start of the same server).
    */
   private enum Start {
-    WITHOUT("without"), COLD("with, no weaving cache"), WARM("with, weaving cache filled");
+    WITHOUT("without"), COLD("with, no weaving cache"), UNSHIPPED("with, no weaving cache, shipped weaves off"),
+    WARM("with, weaving cache filled");
 
     final String label;
 
@@ -120,7 +122,7 @@ public final class OverheadRun {
     Path config = options.startupConfig();
     Path cache = Files.createTempDirectory("overhead-weaving-cache");
     System.out.printf(Locale.ROOT, "%nstart-up: %d rounds of `java -jar %s --stdio` with stdin at end of file, "
-        + "without and with -javaagent:%s=%s (no weaving cache, and one in %s), in turn; wall time until the process exits%n",
+        + "without and with -javaagent:%s=%s (no weaving cache; none and no shipped weaves; and one in %s), in turn; wall time until the process exits%n",
         options.startupPairs(), options.server(), options.agent(), config, cache);
     Start[] starts = Start.values();
     double[][] millis = new double[starts.length][options.startupPairs()];
@@ -134,15 +136,17 @@ public final class OverheadRun {
         millis[start.ordinal()][round] = startupMillis(options, start, cache);
       }
       double without = millis[Start.WITHOUT.ordinal()][round];
-      System.out.printf(Locale.ROOT, "  round %d: without %.0f ms; cold %.0f ms (+%.0f); warm %.0f ms (+%.0f); load %s%n",
+      System.out.printf(Locale.ROOT, "  round %d: without %.0f ms; cold %.0f ms (+%.0f); unshipped %.0f ms (+%.0f);"
+              + " warm %.0f ms (+%.0f); load %s%n",
           round + 1, without, millis[Start.COLD.ordinal()][round], millis[Start.COLD.ordinal()][round] - without,
+          millis[Start.UNSHIPPED.ordinal()][round], millis[Start.UNSHIPPED.ordinal()][round] - without,
           millis[Start.WARM.ordinal()][round], millis[Start.WARM.ordinal()][round] - without, loadAverage());
     }
     double[] without = millis[Start.WITHOUT.ordinal()].clone();
     Arrays.sort(without);
     System.out.printf(Locale.ROOT, "start-up: without median %.0f ms (%.0f..%.0f)%n", median(without), without[0],
         without[without.length - 1]);
-    for (Start start : List.of(Start.COLD, Start.WARM)) {
+    for (Start start : List.of(Start.COLD, Start.UNSHIPPED, Start.WARM)) {
       double[] with = millis[start.ordinal()].clone();
       double[] deltas = new double[with.length];
       double[] ratios = new double[with.length];
@@ -170,7 +174,10 @@ public final class OverheadRun {
     command.add(javaBinary());
     command.addAll(options.jvmOptions());
     if (start != Start.WITHOUT) {
-      command.add("-Dmcp.ratelimit.weaving-cache=" + (start == Start.COLD ? "off" : cache.toAbsolutePath()));
+      command.add("-Dmcp.ratelimit.weaving-cache=" + (start == Start.WARM ? cache.toAbsolutePath() : "off"));
+      if (start == Start.UNSHIPPED) {
+        command.add("-Dmcp.ratelimit.shipped-weaves=off");
+      }
       command.add("-javaagent:" + options.agent().toAbsolutePath() + "=" + options.startupConfig().toAbsolutePath());
     }
     command.addAll(List.of("-jar", options.server().toAbsolutePath().toString(), "--stdio"));

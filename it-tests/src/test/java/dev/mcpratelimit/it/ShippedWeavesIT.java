@@ -1,0 +1,95 @@
+package dev.mcpratelimit.it;
+
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Executable;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The weaves the agent jar ships, as a first start after installing it meets them: every SDK server
+ * of the version matrix, and the sample server, started over stdio with stdin at its end (the start
+ * the start-up benchmark times) and no weaving cache. Each has its SDK's classes served from the
+ * jar, loads no Byte Buddy (the configured method is woven by the ASM Byte Buddy bundles), and says
+ * what it limits. A server whose SDK the jar does not ship (Spring AI's, in nested jars) is woven as
+ * ever; so is every server with {@code mcp.ratelimit.shipped-weaves=off}.
+ */
+class ShippedWeavesIT {
+
+  private static final String SDK_RELEASES = "0.10.0 0.11.3 0.14.1 0.17.0 1.0.2 1.1.5 2.0.1 2.1.0";
+  private static final String SHIPPED = " from the weaves the agent ships";
+  private static final String MISSED = " is neither in the weaving cache nor shipped woven";
+  private static final String LIMITING = "INFO limiting tools/call of ";
+
+  private record Start(List<String> stderr, boolean byteBuddy) {
+    boolean says(String text) {
+      return stderr.stream().anyMatch(line -> line.contains(text));
+    }
+
+    String all() {
+      return String.join("\n", stderr);
+    }
+  }
+
+  private static Start start(Path dir, String name, List<String> options, String... program) throws Exception {
+    Path config = ConfigFile.write(dir, "ratelimit.properties", "tier.free.rate=5/h",
+        "method.upstream.target=com.example.music.CatalogClient#recommend", "tool.upstream.global.rate=20/min");
+    Path fine = ConfigFile.write(dir, "logging.properties", "mcp.ratelimit.level=FINE");
+    Path classLoads = dir.resolve(name + "-class-loads.txt");
+    Path stderr = dir.resolve(name + "-stderr.txt");
+    List<String> command = new ArrayList<>(List.of(ForkedServer.javaBinary(), "-Dmcp.ratelimit.weaving-cache=off",
+        "-Djava.util.logging.config.file=" + fine, "-Xlog:class+load:file=" + classLoads));
+    command.addAll(options);
+    command.add(ForkedServer.javaAgentOption(config));
+    command.addAll(List.of(program));
+    Process process = new ProcessBuilder(command).redirectInput(new File("/dev/null"))
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(stderr.toFile()).start();
+    assertTrue(process.waitFor(60, TimeUnit.SECONDS), name + " did not end with its stdin");
+    assertEquals(0, process.exitValue(), name + ":\n" + Files.readString(stderr));
+    try (Stream<String> loads = Files.lines(classLoads)) {
+      // Byte Buddy itself, not the ASM it bundles (dev.mcpratelimit.shaded.bytebuddy.jar.asm)
+      boolean byteBuddy = loads.anyMatch(line -> line.contains("dev.mcpratelimit.shaded.bytebuddy.")
+          && !line.contains("dev.mcpratelimit.shaded.bytebuddy.jar.asm."));
+      return new Start(Files.readAllLines(stderr), byteBuddy);
+    }
+  }
+
+  private static Path matrixJar(String name) {
+    return Path.of(System.getProperty("matrix.servers.dir")).resolve(name);
+  }
+
+  @Test
+  void everyShippedSdkReleaseStartsWithoutByteBuddy(@TempDir Path dir) throws Exception {
+    List<Executable> checks = new ArrayList<>();
+    for (String release : SDK_RELEASES.split(" ")) {
+      Start started = start(dir, release, List.of(), "-jar", matrixJar("mcp-sdk-" + release + ".jar").toString(),
+          "--transport", "stdio");
+      checks.add(() -> assertTrue(started.says(SHIPPED) && !started.says(MISSED) && !started.byteBuddy()
+          && started.says(LIMITING), "SDK " + release + " served from the jar alone:\n" + started.all()));
+    }
+    Start sample = start(dir, "sample", List.of(), "-jar", ForkedServer.jar("server.jar").toString(), "--stdio");
+    checks.add(() -> assertTrue(sample.says(SHIPPED) && !sample.says(MISSED) && !sample.byteBuddy()
+        && sample.says(LIMITING) && sample.says("limiting methods [com.example.music.CatalogClient#recommend]"),
+        "the sample server served from the jar alone:\n" + sample.all()));
+    assertAll(checks.toArray(Executable[]::new));
+  }
+
+  @Test
+  void anSdkTheJarDoesNotShipIsWovenAsEver(@TempDir Path dir) throws Exception {
+    Start spring = start(dir, "spring", List.of(), "-jar", matrixJar("spring-ai-1.1.3-stdio.jar").toString());
+    assertTrue(spring.says(MISSED) && spring.byteBuddy() && spring.says(LIMITING), spring.all());
+
+    Start off = start(dir, "off", List.of("-Dmcp.ratelimit.shipped-weaves=off"), "-jar",
+        ForkedServer.jar("server.jar").toString(), "--stdio");
+    assertTrue(!off.says(SHIPPED) && off.says(MISSED) && off.byteBuddy() && off.says(LIMITING), off.all());
+  }
+}
