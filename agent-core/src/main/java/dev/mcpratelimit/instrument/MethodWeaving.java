@@ -43,6 +43,9 @@ final class MethodWeaving implements ClassFileTransformer {
   synchronized void follow(List<MethodTarget> configured) {
     List<MethodTarget> fresh = new ArrayList<>();
     for (MethodTarget target : configured) {
+      if (target.neverWoven()) {
+        continue; // its line in the file was warned of
+      }
       if (named.putIfAbsent(target.toString(), target) == null) {
         targets.compute(target.className().replace('.', '/'), (type, methods) -> {
           Map<String, String> more = methods == null ? new ConcurrentHashMap<>() : methods;
@@ -57,16 +60,8 @@ final class MethodWeaving implements ClassFileTransformer {
     }
     AgentLog.fine("limiting methods " + fresh);
     Set<String> classes = fresh.stream().map(MethodTarget::className).collect(Collectors.toSet());
-    for (Class<?> loaded : instrumentation.getAllLoadedClasses()) {
-      if (classes.contains(loaded.getName()) && !DeferredTransformer.jdksOwn(loaded.getClassLoader())
-          && instrumentation.isModifiableClass(loaded)) {
-        try {
-          instrumentation.retransformClasses(loaded);
-        } catch (Throwable e) {
-          AgentLog.warning("could not instrument the loaded " + loaded.getName() + ", left as it was: " + e);
-        }
-      }
-    }
+    LoadedClasses.retransform(instrumentation,
+        loaded -> classes.contains(loaded.getName()) && !DeferredTransformer.jdksOwn(loaded.getClassLoader()));
   }
 
   @Override

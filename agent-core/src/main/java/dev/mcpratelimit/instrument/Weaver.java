@@ -54,17 +54,10 @@ final class Weaver implements ClassFileTransformer {
    */
   void installOn(Instrumentation instrumentation) {
     instrumentation.addTransformer(this, true);
-    for (Class<?> loaded : instrumentation.getAllLoadedClasses()) {
+    LoadedClasses.retransform(instrumentation, loaded -> {
       List<Rule> named = named(loaded.getClassLoader(), loaded.getName().replace('.', '/'));
-      if (named != null && named.stream().anyMatch(rule -> rule.loaders.matches(loaded.getClassLoader()))
-          && instrumentation.isModifiableClass(loaded)) {
-        try {
-          instrumentation.retransformClasses(loaded);
-        } catch (Throwable e) {
-          AgentLog.warning("could not instrument the loaded " + loaded.getName() + ", left as it was: " + e);
-        }
-      }
-    }
+      return named != null && named.stream().anyMatch(rule -> rule.loaders.matches(loaded.getClassLoader()));
+    });
   }
 
   @Override

@@ -69,7 +69,8 @@ class CachedWeavingTest {
       builds.incrementAndGet();
       self.ready(weaver);
     });
-    CachedWeaving cached = CachedWeaving.before(deferred, new WovenClassCache(folder, "java -jar server.jar"), null, Set.of(LATE.replace('/', '.')), false);
+    WovenClassCache cache = new WovenClassCache(folder, "java -jar server.jar");
+    CachedWeaving cached = CachedWeaving.before(deferred, cache, null, Set.of(LATE.replace('/', '.')), cache.knowsThisHost());
     if (!cached.lazy()) {
       deferred.build();
     }
@@ -155,6 +156,35 @@ class CachedWeavingTest {
   }
 
   @Test
+  void withoutACacheTheShippedWeavesServeAndAMissBuilds(@TempDir Path jar) throws Exception {
+    Weaver weaver = new Weaver();
+    try (URLClassLoader loader = loader()) {
+      Set<WeaveInputs.Read> reads = Set.of(new WeaveInputs.Read("io/sdk/Exchange.class",
+          WeaveInputs.checksum("exchange v1".getBytes(StandardCharsets.UTF_8))));
+      Path entry = jar.resolve(ShippedWeaves.FOLDER + WovenEntry.fileName(TARGET, ORIGINAL));
+      Files.createDirectories(entry.getParent());
+      Files.write(entry, new WovenEntry(TARGET, ORIGINAL, reads, List.of("INFO limiting " + TARGET),
+          "shipped woven".getBytes(StandardCharsets.UTF_8), false).bytes());
+      AtomicInteger builds = new AtomicInteger();
+      DeferredTransformer deferred = new DeferredTransformer(Set.of(TARGET.replace('/', '.')), self -> {
+        builds.incrementAndGet();
+        self.ready(weaver);
+      });
+      try (URLClassLoader agent = new URLClassLoader(new URL[] {jar.toUri().toURL()}, null)) {
+        CachedWeaving cached = CachedWeaving.before(deferred, null, new ShippedWeaves(agent),
+            Set.of(LATE.replace('/', '.')), true);
+        assertArrayEquals("shipped woven".getBytes(StandardCharsets.UTF_8),
+            cached.transform(null, loader, TARGET, null, null, ORIGINAL));
+        assertEquals(List.of("INFO limiting " + TARGET), said.lines());
+        assertEquals(0, builds.get(), "served: nothing built");
+        assertArrayEquals("woven original".getBytes(StandardCharsets.UTF_8),
+            cached.transform(null, loader, LATE, null, null, ORIGINAL), "a class not shipped waits for the build");
+        assertEquals(1, builds.get());
+      }
+    }
+  }
+
+  @Test
   void aWeaveThatWentWrongIsNotKept() throws Exception {
     Weaver weaver = new Weaver();
     weaver.fails = true;
@@ -185,7 +215,8 @@ class CachedWeavingTest {
     Weaver weaver = new Weaver();
     try (URLClassLoader loader = loader()) {
       DeferredTransformer deferred = new DeferredTransformer(Set.of(TARGET.replace('/', '.')), self -> { });
-      CachedWeaving cached = CachedWeaving.before(deferred, new WovenClassCache(folder, "java -jar server.jar"), null, Set.of(LATE.replace('/', '.')), false);
+      WovenClassCache cache = new WovenClassCache(folder, "java -jar server.jar");
+    CachedWeaving cached = CachedWeaving.before(deferred, cache, null, Set.of(LATE.replace('/', '.')), cache.knowsThisHost());
         cached.keepPassed(weaver); // ready between its check and its load
       assertArrayEquals("woven original".getBytes(StandardCharsets.UTF_8),
           cached.transform(null, loader, LATE, null, null, ORIGINAL));

@@ -125,19 +125,7 @@ class WeaverTest {
 
   /** Calls {@code greet} on a {@link Greeter} defined from {@code classFile}, apart from the test's own. */
   private String greet(byte[] classFile) throws Exception {
-    ClassLoader apart = new ClassLoader(loader) {
-      @Override
-      protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
-        if (name.equals(GREETER)) {
-          synchronized (getClassLoadingLock(name)) {
-            Class<?> defined = findLoadedClass(name);
-            return defined != null ? defined : defineClass(name, classFile, 0, classFile.length);
-          }
-        }
-        return super.loadClass(name, resolve);
-      }
-    };
-    Object greeter = apart.loadClass(GREETER).getConstructor().newInstance();
+    Object greeter = DefinedApart.define(loader, GREETER, classFile).getConstructor().newInstance();
     return (String) greeter.getClass().getMethod("greet").invoke(greeter);
   }
 }

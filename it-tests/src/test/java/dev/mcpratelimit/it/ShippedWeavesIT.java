@@ -10,9 +10,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Executable;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -90,6 +90,6 @@ class ShippedWeavesIT {
 
     Start off = start(dir, "off", List.of("-Dmcp.ratelimit.shipped-weaves=off"), "-jar",
         ForkedServer.jar("server.jar").toString(), "--stdio");
-    assertTrue(!off.says(SHIPPED) && off.says(MISSED) && off.byteBuddy() && off.says(LIMITING), off.all());
+    assertTrue(!off.says(SHIPPED) && off.byteBuddy() && off.says(LIMITING), off.all());
   }
 }

@@ -64,28 +64,32 @@ class UpstreamMethodIT {
 
   /**
    * The class is loaded and has run before a reload names its method: it is retransformed before
-   * the reload says its limits are in force, whether the instrumentation existed (no weaving cache,
-   * or an empty one) or the reload had it built (a start served from the cache builds none).
+   * the reload says its limits are in force, however the SDK's classes were woven: by Byte Buddy (no
+   * weaving cache, or an empty one, shipped weaves off), from the cache (Byte Buddy never built), or
+   * from the weaves the jar ships.
    */
   @Test
   void aMethodNamedByAReloadIsLimitedInTheLoadedClassOnceTheReloadIsInForce(@TempDir Path dir) throws Exception {
     Path fineLog = ConfigFile.write(dir, "logging.properties", "mcp.ratelimit.level=FINE");
-    String[] caches = {"off", dir.resolve("weaving-cache").toString(), dir.resolve("weaving-cache").toString()};
+    String[] caches = {"off", dir.resolve("weaving-cache").toString(), dir.resolve("weaving-cache").toString(), "off"};
     for (int start = 0; start < caches.length; start++) {
       List<String> lines = new ArrayList<>(List.of("tool.upstream.tier.premium.rate=2/min"));
       lines.addAll(List.of(ConfigFile.caller("pat", "key-pat", "premium")));
       Path config = ConfigFile.write(dir, "ratelimit.properties", lines.toArray(String[]::new));
 
       try (ForkedServer server = ForkedServer.sampleServer().jvmOption("-Dmcp.ratelimit.weaving-cache=" + caches[start])
+          .jvmOption("-Dmcp.ratelimit.shipped-weaves=" + (start < 3 ? "off" : "on"))
           .jvmOption("-Djava.util.logging.config.file=" + fineLog).agent(config).start()) {
         server.assertAgentStarted("enforce");
         try (McpSyncClient pat = McpClients.http(server, "key-pat")) {
           assertAllowedTimes(3, pat, "recommend_tracks", RECOMMEND); // no method limited yet
-          if (start == 2) {
+          if (start >= 2) {
+            int run = start;
+            String source = run == 2 ? " from the weaving cache" : " from the weaves the agent ships";
             List<String> before = List.copyOf(server.stderr());
-            assertTrue(before.stream().anyMatch(line -> line.endsWith(" from the weaving cache"))
-                    && before.stream().noneMatch(line -> line.endsWith(" is not in the weaving cache")),
-                () -> "the last start should be served from the cache alone; stderr:\n" + String.join("\n", before));
+            assertTrue(before.stream().anyMatch(line -> line.endsWith(source))
+                    && before.stream().noneMatch(line -> line.endsWith(" is neither in the weaving cache nor shipped woven")),
+                () -> "start " + run + " should be served" + source + " alone; stderr:\n" + String.join("\n", before));
           }
 
           lines.add(0, TARGET);
@@ -97,7 +101,8 @@ class UpstreamMethodIT {
           long began = System.nanoTime();
           assertAllowedTimes(2, pat, "recommend_tracks", RECOMMEND);
           RateLimited rejected = assertRateLimited(pat, "recommend_tracks", RECOMMEND,
-              "call 3 after the reload, weaving cache " + caches[start] + (start == 2 ? " (filled)" : ""));
+              "call 3 after the reload, weaving cache " + caches[start] + (start == 2 ? " (filled)" : "")
+                  + (start == 3 ? ", shipped weaves" : ""));
           rejected.assertMatches(new RateLimited(30, 2, 0, "premium", "upstream", "caller-tool"),
               Duration.ofNanos(System.nanoTime() - began));
         }

@@ -1,0 +1,107 @@
+package dev.mcpratelimit.instrument;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ShippedWeavesTest {
+
+  private static final String TARGET = "io/modelcontextprotocol/server/McpAsyncServer";
+  private static final String OTHER = "io/modelcontextprotocol/server/McpStatelessAsyncServer";
+  private static final byte[] WOVEN_V1 = bytes("woven with reactor 1");
+  private static final byte[] WOVEN_V2 = bytes("woven with reactor 2");
+
+  /** Stands for the agent jar: where the shipped entries are resources. */
+  @TempDir
+  Path jar;
+  /** Stands for the host's class path. */
+  @TempDir
+  Path host;
+
+  private static byte[] bytes(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private void write(Path root, String resource, byte[] content) throws Exception {
+    Path file = root.resolve(resource);
+    Files.createDirectories(file.getParent());
+    Files.write(file, content);
+  }
+
+  /** A shipped weave of the host's class {@code className} that read {@code reactor/Mono.class} as {@code mono}. */
+  private void ship(String className, String mono, byte[] woven, int alternative) throws Exception {
+    byte[] original = Files.readAllBytes(host.resolve(className + ".class"));
+    Set<WeaveInputs.Read> reads = Set.of(new WeaveInputs.Read("reactor/Mono.class", WeaveInputs.checksum(bytes(mono))));
+    String name = ShippedWeaves.FOLDER + WovenEntry.fileName(className, original) + (alternative == 0 ? "" : "-" + alternative);
+    write(jar, name, new WovenEntry(className, original, reads, List.of("INFO limiting " + className), woven, false).bytes());
+  }
+
+  private URLClassLoader loader(Path root) throws Exception {
+    return new URLClassLoader(new URL[] {root.toUri().toURL()}, null);
+  }
+
+  @Test
+  void aClassIsServedWhereEverythingItsWeaveReadReadsTheSame() throws Exception {
+    write(host, TARGET + ".class", bytes("McpAsyncServer 2.1.0"));
+    write(host, "reactor/Mono.class", bytes("Mono 2"));
+    ship(TARGET, "Mono 1", WOVEN_V1, 0);
+    ship(TARGET, "Mono 2", WOVEN_V2, 1); // the same class file in a release with another Reactor
+    try (URLClassLoader agent = loader(jar); URLClassLoader hostLoader = loader(host)) {
+      ShippedWeaves shipped = new ShippedWeaves(agent);
+      WovenEntry.Woven served = shipped.find(TARGET, Files.readAllBytes(host.resolve(TARGET + ".class")), hostLoader);
+      assertArrayEquals(WOVEN_V2, served.bytes(), "the entry whose reads hold");
+      assertEquals(List.of("INFO limiting " + TARGET), served.lines());
+      assertNull(shipped.find(TARGET, bytes("McpAsyncServer 2.1.1"), hostLoader), "another release is not shipped");
+    }
+  }
+
+  @Test
+  void aReadThatDiffersOrADamagedEntryServesNothing() throws Exception {
+    write(host, TARGET + ".class", bytes("McpAsyncServer 2.1.0"));
+    write(host, "reactor/Mono.class", bytes("Mono 3"));
+    ship(TARGET, "Mono 1", WOVEN_V1, 0);
+    byte[] original = Files.readAllBytes(host.resolve(TARGET + ".class"));
+    try (URLClassLoader agent = loader(jar); URLClassLoader hostLoader = loader(host)) {
+      assertNull(new ShippedWeaves(agent).find(TARGET, original, hostLoader), "Reactor differs");
+    }
+    Path entry = jar.resolve(ShippedWeaves.FOLDER + WovenEntry.fileName(TARGET, original));
+    byte[] damaged = Files.readAllBytes(entry);
+    damaged[damaged.length / 2] ^= 1;
+    Files.write(entry, damaged);
+    write(host, "reactor/Mono.class", bytes("Mono 1"));
+    try (URLClassLoader agent = loader(jar); URLClassLoader hostLoader = loader(host)) {
+      assertNull(new ShippedWeaves(agent).find(TARGET, original, hostLoader), "a damaged entry is never used");
+    }
+  }
+
+  @Test
+  void theHostIsServedOnlyIfEveryTargetClassItHasIsShipped() throws Exception {
+    write(host, "reactor/Mono.class", bytes("Mono 1"));
+    List<String> targets = List.of(TARGET, OTHER, "io/modelcontextprotocol/spec/McpSchema");
+    try (URLClassLoader agent = loader(jar); URLClassLoader hostLoader = loader(host)) {
+      assertFalse(new ShippedWeaves(agent).serveAll(targets, hostLoader), "no target class at all: not an SDK host");
+    }
+    write(host, TARGET + ".class", bytes("McpAsyncServer 2.1.0"));
+    write(host, OTHER + ".class", bytes("McpStatelessAsyncServer 2.1.0"));
+    ship(TARGET, "Mono 1", WOVEN_V1, 0);
+    try (URLClassLoader agent = loader(jar); URLClassLoader hostLoader = loader(host)) {
+      assertFalse(new ShippedWeaves(agent).serveAll(targets, hostLoader), "one class it has is not shipped");
+    }
+    ship(OTHER, "Mono 1", WOVEN_V1, 0);
+    try (URLClassLoader agent = loader(jar); URLClassLoader hostLoader = loader(host)) {
+      assertTrue(new ShippedWeaves(agent).serveAll(targets, hostLoader));
+    }
+  }
+}
