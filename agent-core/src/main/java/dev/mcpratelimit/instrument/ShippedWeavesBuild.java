@@ -9,7 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -37,7 +39,7 @@ public final class ShippedWeavesBuild {
     }
     ClassLoader agentLoader = ShippedWeavesBuild.class.getClassLoader();
     List<String> classes = TargetTypes.in(agentLoader).internalNames();
-    int written = 0;
+    Map<String, WovenEntry> written = new HashMap<>();
     for (String server : Arrays.copyOfRange(args, 1, args.length)) {
       Path jar = Path.of(server);
       if (!Files.isRegularFile(jar)) {
@@ -59,29 +61,28 @@ public final class ShippedWeavesBuild {
           if (weave.failed()) {
             throw new IllegalStateException("weaving " + name + " of " + jar + " went wrong: " + weave.lines());
           }
-          if (write(out, weave)) {
-            written++;
-          }
+          written.put(write(out, weave), weave);
           woven.add(name.substring(name.lastIndexOf('.') + 1) + (weave.woven() == null ? " (left as it is)" : ""));
         }
       }
       System.out.println(jar.getFileName() + ": " + String.join(", ", woven));
     }
-    System.out.println(written + " shipped weaves in " + out);
+    Files.write(out.resolve("index"), ShippedWeaves.index(written));
+    System.out.println(written.size() + " shipped weaves in " + out);
   }
 
-  /** Writes the entry under its file name, or the next free alternative if another entry holds it; whether it was new. */
-  private static boolean write(Path out, WovenEntry weave) throws IOException {
+  /** Writes the entry under its file name, or the next free alternative if another entry holds it; that name. */
+  private static String write(Path out, WovenEntry weave) throws IOException {
     byte[] entry = weave.bytes();
     String name = WovenEntry.fileName(weave.className(), weave.original());
     for (int alternative = 0; ; alternative++) {
-      Path file = out.resolve(alternative == 0 ? name : name + "-" + alternative);
-      if (!Files.exists(file)) {
-        Files.write(file, entry);
-        return true;
+      String file = alternative == 0 ? name : name + "-" + alternative;
+      if (!Files.exists(out.resolve(file))) {
+        Files.write(out.resolve(file), entry);
+        return file;
       }
-      if (Arrays.equals(Files.readAllBytes(file), entry)) {
-        return false; // the same weave, from another server with the same release
+      if (Arrays.equals(Files.readAllBytes(out.resolve(file)), entry)) {
+        return file; // the same weave, from another server with the same release
       }
     }
   }

@@ -11,7 +11,9 @@ import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,12 +42,18 @@ class ShippedWeavesTest {
     Files.write(file, content);
   }
 
+  /** What the jar ships, by file name, for its index. */
+  private final Map<String, WovenEntry> shipped = new HashMap<>();
+
   /** A shipped weave of the host's class {@code className} that read {@code reactor/Mono.class} as {@code mono}. */
   private void ship(String className, String mono, byte[] woven, int alternative) throws Exception {
     byte[] original = Files.readAllBytes(host.resolve(className + ".class"));
     Set<WeaveInputs.Read> reads = Set.of(new WeaveInputs.Read("reactor/Mono.class", WeaveInputs.checksum(bytes(mono))));
-    String name = ShippedWeaves.FOLDER + WovenEntry.fileName(className, original) + (alternative == 0 ? "" : "-" + alternative);
-    write(jar, name, new WovenEntry(className, original, reads, List.of("INFO limiting " + className), woven, false).bytes());
+    String name = WovenEntry.fileName(className, original) + (alternative == 0 ? "" : "-" + alternative);
+    WovenEntry entry = new WovenEntry(className, original, reads, List.of("INFO limiting " + className), woven, false);
+    write(jar, ShippedWeaves.FOLDER + name, entry.bytes());
+    shipped.put(name, entry);
+    write(jar, ShippedWeaves.INDEX, ShippedWeaves.index(shipped));
   }
 
   private URLClassLoader loader(Path root) throws Exception {
@@ -87,6 +95,19 @@ class ShippedWeavesTest {
   }
 
   @Test
+  void theIndexGivesEachEntrysReads() {
+    Set<WeaveInputs.Read> reads = Set.of(new WeaveInputs.Read("reactor/Mono.class", 42),
+        new WeaveInputs.Read("META-INF/maven/io.modelcontextprotocol.sdk/mcp/pom.properties", WeaveInputs.ABSENT),
+        new WeaveInputs.Read("io/sdk/Landmark.class", WeaveInputs.PRESENT));
+    WovenEntry entry = new WovenEntry(TARGET, bytes("x"), reads, List.of(), null, false);
+    Map<String, String> lines = ShippedWeaves.indexLines(ShippedWeaves.index(Map.of("a.woven", entry, "a.woven-1",
+        new WovenEntry(TARGET, bytes("x"), Set.of(), List.of(), null, false))));
+    assertEquals(Set.of("a.woven", "a.woven-1"), lines.keySet());
+    assertEquals(reads, ShippedWeaves.reads(lines.get("a.woven")));
+    assertEquals(Set.of(), ShippedWeaves.reads(lines.get("a.woven-1")));
+  }
+
+  @Test
   void theHostIsServedOnlyIfEveryTargetClassItHasIsShipped() throws Exception {
     write(host, "reactor/Mono.class", bytes("Mono 1"));
     List<String> targets = List.of(TARGET, OTHER, "io/modelcontextprotocol/spec/McpSchema");
@@ -102,6 +123,15 @@ class ShippedWeavesTest {
     ship(OTHER, "Mono 1", WOVEN_V1, 0);
     try (URLClassLoader agent = loader(jar); URLClassLoader hostLoader = loader(host)) {
       assertTrue(new ShippedWeaves(agent).serveAll(targets, hostLoader));
+    }
+    write(host, "reactor/Mono.class", bytes("Mono 2"));
+    ship(OTHER, "Mono 2", WOVEN_V2, 1);
+    try (URLClassLoader agent = loader(jar); URLClassLoader hostLoader = loader(host)) {
+      assertFalse(new ShippedWeaves(agent).serveAll(targets, hostLoader), "served only where every read holds");
+    }
+    ship(TARGET, "Mono 2", WOVEN_V2, 1);
+    try (URLClassLoader agent = loader(jar); URLClassLoader hostLoader = loader(host)) {
+      assertTrue(new ShippedWeaves(agent).serveAll(targets, hostLoader), "by the alternatives in the index");
     }
   }
 }
