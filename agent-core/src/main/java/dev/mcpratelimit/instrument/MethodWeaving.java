@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
@@ -80,13 +81,21 @@ final class MethodWeaving implements ClassFileTransformer {
     }
     String name = className.replace('/', '.');
     try {
-      LimitedMethodWeave.Result result = LimitedMethodWeave.weave(bytes, Map.copyOf(methods));
-      methods.forEach((method, key) -> {
-        if (!result.woven().contains(method)) {
-          AgentLog.warning("method." + named.get(key).name() + ".target: " + name + " declares no method " + method
+      Map<String, String> weaving = Map.copyOf(methods);
+      LimitedMethodWeave.Result result = LimitedMethodWeave.weave(bytes, weaving);
+      weaving.forEach((method, key) -> {
+        String target = "method." + named.get(key).name() + ".target: " + name;
+        result.tooLarge().stream().filter(large -> large.startsWith(method + "(")).forEach(large ->
+            AgentLog.warning(target + "." + large + " is too large to take the gate's call (64 KB of code):"
+                + " that method is not limited"));
+        if (!result.woven().contains(method) && result.tooLarge().stream().noneMatch(large -> large.startsWith(method + "("))) {
+          AgentLog.warning(target + " declares no method " + method
               + " with a body (it is abstract, native, inherited or missing): nothing is limited");
         }
       });
+      if (!result.woven().isEmpty()) {
+        AgentLog.fine("limiting " + name + "#" + String.join(", #", new TreeSet<>(result.woven())));
+      }
       return result.bytes();
     } catch (Throwable e) {
       AgentLog.warning("could not instrument " + name + ", left as it was: " + e);

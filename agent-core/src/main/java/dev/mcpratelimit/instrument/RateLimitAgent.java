@@ -109,7 +109,10 @@ public final class RateLimitAgent {
       } else if (!knownHost) {
         // Whether the jar ships the host's SDK woven, off the host's thread: the build starts at once if not.
         daemon("mcp-ratelimit-shipped-check", () -> {
-          if (!shipped.serveAll(targets.internalNames(), ClassLoader.getSystemClassLoader())) {
+          // Not once the agent failed to start: nothing would use the build.
+          if (!deferred.gaveUp() && !shipped.serveAll(targets.internalNames(), ClassLoader.getSystemClassLoader())
+              && !deferred.gaveUp()) {
+            AgentLog.fine("the jar does not ship this host's SDK woven: building the instrumentation now");
             deferred.build();
           }
         }).start();

@@ -13,6 +13,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.ProtectionDomain;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -47,8 +49,12 @@ record WovenEntry(String className, byte[] original, Set<WeaveInputs.Read> reads
       ProtectionDomain domain, byte[] original, boolean quiet) throws IllegalClassFormatException {
     try (WeaveInputs.Recording recording = WeaveInputs.record(); AgentLog.Capture capture = AgentLog.capture(quiet)) {
       byte[] woven = built.transform(module, loader, className, null, domain, original);
-      return new WovenEntry(className, original, Set.copyOf(recording.reads()), List.copyOf(capture.lines()), woven,
-          recording.failed());
+      // In a stable order, so that the agent's build ships the same entries every time
+      Set<WeaveInputs.Read> reads = new LinkedHashSet<>();
+      recording.reads().stream().sorted(Comparator.comparing(WeaveInputs.Read::resource)
+          .thenComparingLong(WeaveInputs.Read::answer)).forEach(reads::add);
+      return new WovenEntry(className, original, Collections.unmodifiableSet(reads), List.copyOf(capture.lines()),
+          woven, recording.failed());
     }
   }
 

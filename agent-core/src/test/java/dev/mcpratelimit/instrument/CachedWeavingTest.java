@@ -199,13 +199,11 @@ class CachedWeavingTest {
     Weaver weaver = new Weaver();
     try (URLClassLoader loader = loader()) {
       load(start(weaver), loader, TARGET); // kept
-      AtomicInteger builds = new AtomicInteger();
-      DeferredTransformer deferred = new DeferredTransformer(Set.of(TARGET.replace('/', '.')), self -> {
-        builds.incrementAndGet();
-        self.failed(new IllegalStateException("the agent did not start"));
-      });
-      CachedWeaving cached = CachedWeaving.before(deferred, new WovenClassCache(folder, "java -jar server.jar"), null, Set.of(), false);
-        deferred.failed(new IllegalStateException("too late"));
+      DeferredTransformer deferred = new DeferredTransformer(Set.of(TARGET.replace('/', '.')),
+          self -> self.failed(new IllegalStateException("the agent did not start")));
+      CachedWeaving cached = CachedWeaving.before(deferred, new WovenClassCache(folder, "java -jar server.jar"), null,
+          Set.of(), true);
+      deferred.failed(new IllegalStateException("too late"));
       assertNull(cached.transform(null, loader, TARGET, null, null, ORIGINAL), "given up: left as it is");
     }
   }
@@ -215,9 +213,9 @@ class CachedWeavingTest {
     Weaver weaver = new Weaver();
     try (URLClassLoader loader = loader()) {
       DeferredTransformer deferred = new DeferredTransformer(Set.of(TARGET.replace('/', '.')), self -> { });
-      WovenClassCache cache = new WovenClassCache(folder, "java -jar server.jar");
-    CachedWeaving cached = CachedWeaving.before(deferred, cache, null, Set.of(LATE.replace('/', '.')), cache.knowsThisHost());
-        cached.keepPassed(weaver); // ready between its check and its load
+      CachedWeaving cached = CachedWeaving.before(deferred, new WovenClassCache(folder, "java -jar server.jar"), null,
+          Set.of(LATE.replace('/', '.')), false);
+      cached.keepPassed(weaver); // ready between its check and its load
       assertArrayEquals("woven original".getBytes(StandardCharsets.UTF_8),
           cached.transform(null, loader, LATE, null, null, ORIGINAL));
     }

@@ -17,6 +17,7 @@ import java.util.List;
 import net.bytebuddy.agent.ByteBuddyAgent;
 import net.bytebuddy.jar.asm.ClassReader;
 import net.bytebuddy.jar.asm.ClassVisitor;
+import net.bytebuddy.jar.asm.ClassWriter;
 import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.jar.asm.Opcodes;
 import org.junit.jupiter.api.AfterEach;
@@ -54,6 +55,39 @@ class MethodWeavingTest {
     assertEquals("4/2", shelf.getMethod("halve", String.class).invoke(instance, "4"));
     assertEquals("shelf", shelf.getMethod("label").invoke(null));
     assertEquals(List.of(), logged.messages());
+  }
+
+  @Test
+  void aBridgeIsNotWovenTheMethodItCallsIs() throws Exception {
+    String shout = "example.host.Shout";
+    weaving.follow(List.of(new MethodTarget("shouts", shout, "apply")));
+    // A call through Function#apply(Object) runs the bridge, then the method: charged once.
+    assertEquals(List.of("apply(Ljava/lang/String;)Ljava/lang/String;: " + shout + "#apply"), gateCalls(transform(shout)));
+  }
+
+  @Test
+  void aMethodTheCallWouldTakePastTheLimitOfCodeIsLeftAsItWasAndTheOthersAreWoven() throws Exception {
+    ClassWriter writer = new ClassWriter(ClassWriter.COMPUTE_MAXS);
+    writer.visit(Opcodes.V17, Opcodes.ACC_PUBLIC, "example/host/Huge", null, "java/lang/Object", null);
+    MethodVisitor huge = writer.visitMethod(Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC, "run", "()V", null, null);
+    huge.visitCode();
+    for (int i = 0; i < 65_530; i++) {
+      huge.visitInsn(Opcodes.NOP); // with the return, 4 bytes short of the 65,535 a method may have
+    }
+    huge.visitInsn(Opcodes.RETURN);
+    huge.visitMaxs(0, 0);
+    huge.visitEnd();
+    MethodVisitor small = writer.visitMethod(Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC, "run", "(I)V", null, null);
+    small.visitCode();
+    small.visitInsn(Opcodes.RETURN);
+    small.visitMaxs(0, 1);
+    small.visitEnd();
+    writer.visitEnd();
+    weaving.follow(List.of(new MethodTarget("runs", "example.host.Huge", "run")));
+    byte[] woven = weaving.transform(loader, "example/host/Huge", null, null, writer.toByteArray());
+    assertEquals(List.of("run(I)V: example.host.Huge#run"), gateCalls(woven));
+    assertEquals(List.of("method.runs.target: example.host.Huge.run()V is too large to take the gate's call"
+        + " (64 KB of code): that method is not limited"), logged.messages());
   }
 
   @Test

@@ -34,7 +34,8 @@ import java.util.regex.Pattern;
  * median's difference from no agent at all), then one run of each with {@code -Xlog:class+load}
  * (classes loaded, by origin, and when the agent's phases begin), then the agent once more under
  * {@link PremainTimer}, which times its {@code premain}, its transformer installs and every call of
- * its class-file transformers. Every start with the agent weaves: the weaving cache is off.
+ * its class-file transformers. Every start with the agent has no weaving cache, as the first after
+ * installing or upgrading it; the jar's shipped weaves serve an SDK release it ships.
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar dev.mcpratelimit.benchmarks.StartupProfile [--rounds 9] \
@@ -49,9 +50,9 @@ public final class StartupProfile {
   private StartupProfile() {}
 
   /**
-   * Every start with the agent weaves, as the first after installing or upgrading it does: with the
-   * weaving cache (the user's own, by default) all but the first would be served, and this profile
-   * is of the work. {@code OverheadRun} times warm starts too.
+   * Every start with the agent as the first after installing or upgrading it: with the weaving cache
+   * (the user's own, by default) all but the first would be served from it. {@code OverheadRun} times
+   * warm starts, and starts of an SDK the jar does not ship, too.
    */
   private static final String COLD = "-Dmcp.ratelimit.weaving-cache=off";
 

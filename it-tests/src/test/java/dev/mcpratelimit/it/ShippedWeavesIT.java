@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.jar.Attributes;
+import java.util.jar.JarFile;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
@@ -78,15 +80,37 @@ class ShippedWeavesIT {
     }
     Start sample = start(dir, "sample", List.of(), "-jar", ForkedServer.jar("server.jar").toString(), "--stdio");
     checks.add(() -> assertTrue(sample.says(SHIPPED) && !sample.says(MISSED) && !sample.byteBuddy()
-        && sample.says(LIMITING) && sample.says("limiting methods [com.example.music.CatalogClient#recommend]"),
+        && sample.says(LIMITING) && sample.says("FINE limiting com.example.music.CatalogClient#recommend"),
         "the sample server served from the jar alone:\n" + sample.all()));
     assertAll(checks.toArray(Executable[]::new));
+  }
+
+  /**
+   * A release the jar ships, but with a class on the class path its weave found absent (here the
+   * landmark of the WebFlux transport, as an SDK server with Spring WebFlux beside it has): the
+   * agent's start finds that the jar does not serve it and builds at once, beside the host's start.
+   */
+  @Test
+  void aShippedReleaseThatReadsOtherwiseIsBuiltAtOnce(@TempDir Path dir) throws Exception {
+    Path landmark = dir.resolve("landmark/org/springframework/web/reactive/function/server/ServerRequest.class");
+    Files.createDirectories(landmark.getParent());
+    Files.write(landmark, new byte[0]);
+    Path jar = matrixJar("mcp-sdk-2.1.0.jar");
+    String main;
+    try (JarFile server = new JarFile(jar.toFile())) {
+      main = server.getManifest().getMainAttributes().getValue(Attributes.Name.MAIN_CLASS);
+    }
+    Start started = start(dir, "landmark", List.of(), "-cp", jar + File.pathSeparator + dir.resolve("landmark"), main,
+        "--transport", "stdio");
+    assertTrue(started.says("FINE the jar does not ship this host's SDK woven: building the instrumentation now")
+        && started.says(MISSED) && started.byteBuddy() && started.says(LIMITING), started.all());
   }
 
   @Test
   void anSdkTheJarDoesNotShipIsWovenAsEver(@TempDir Path dir) throws Exception {
     Start spring = start(dir, "spring", List.of(), "-jar", matrixJar("spring-ai-1.1.3-stdio.jar").toString());
-    assertTrue(spring.says(MISSED) && spring.byteBuddy() && spring.says(LIMITING), spring.all());
+    assertTrue(spring.says("FINE the jar does not ship this host's SDK woven: building the instrumentation now")
+        && spring.says(MISSED) && spring.byteBuddy() && spring.says(LIMITING), spring.all());
 
     Start off = start(dir, "off", List.of("-Dmcp.ratelimit.shipped-weaves=off"), "-jar",
         ForkedServer.jar("server.jar").toString(), "--stdio");
