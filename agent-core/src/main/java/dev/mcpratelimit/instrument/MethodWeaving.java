@@ -28,6 +28,8 @@ final class MethodWeaving implements ClassFileTransformer {
   /** The target each method was named by first, for what is said of it. */
   private final Map<String, MethodTarget> named = new ConcurrentHashMap<>();
   private final NeverWoven never = new NeverWoven();
+  /** Target classes loaded where the agent cannot be seen, each said once. */
+  private final Set<String> hidden = ConcurrentHashMap.newKeySet();
 
   private MethodWeaving(Instrumentation instrumentation) {
     this.instrumentation = instrumentation;
@@ -80,6 +82,14 @@ final class MethodWeaving implements ClassFileTransformer {
       return null;
     }
     String name = className.replace('/', '.');
+    if (loader.getResource(ModuleFit.AGENT_GATE.replace('.', '/') + ".class") == null) {
+      // the gate's call would throw NoClassDefFoundError at every call of the method
+      if (hidden.add(className)) {
+        AgentLog.warning(name + " is loaded where the agent's classes cannot be seen (its class loader does not"
+            + " delegate to the JVM's application class loader): it is not instrumented");
+      }
+      return null;
+    }
     try {
       Map<String, String> weaving = Map.copyOf(methods);
       LimitedMethodWeave.Result result = LimitedMethodWeave.weave(bytes, weaving);

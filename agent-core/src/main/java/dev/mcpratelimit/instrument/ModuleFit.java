@@ -18,6 +18,9 @@ import net.bytebuddy.matcher.ElementMatcher;
  */
 public final class ModuleFit implements ElementMatcher<ClassLoader> {
 
+  /** The class every advice calls into. */
+  static final String AGENT_GATE = "dev.mcpratelimit.gate.Gate";
+
   private final InstrumentationModule module;
   private final AdviceReferences references;
   /** Per loader: why the module does not fit ({@code null} if it does), and what deciding that read there. */
@@ -88,13 +91,18 @@ public final class ModuleFit implements ElementMatcher<ClassLoader> {
     }
     try {
       List<AdviceReferences.Reference> missing = references.missingIn(loader);
-      return missing.isEmpty() ? null
-          : "its advice needs " + missing.stream().limit(3).map(Object::toString).collect(Collectors.joining(", "))
-              + (missing.size() > 3 ? " and " + (missing.size() - 3) + " more" : "") + ", which this version lacks";
+      if (!missing.isEmpty()) {
+        return "its advice needs " + missing.stream().limit(3).map(Object::toString).collect(Collectors.joining(", "))
+            + (missing.size() > 3 ? " and " + (missing.size() - 3) + " more" : "") + ", which this version lacks";
+      }
     } catch (RuntimeException | LinkageError e) {
       WeaveInputs.failed();
       return "its advice could not be checked (" + e + ")";
     }
+    // The advice calls the agent: where the loader cannot see it, every call would throw NoClassDefFoundError.
+    return has(loader, AGENT_GATE) ? null
+        : "its class loader cannot see the agent's classes (" + AGENT_GATE + "): it does not delegate to the JVM's"
+            + " application class loader";
   }
 
   private static boolean has(ClassLoader loader, String className) {

@@ -86,9 +86,12 @@ final class WeaveInputs {
     }
   }
 
-  /** Whether a resource is there, asked without reading it. */
+  /**
+   * Whether a resource is there, asked without reading it. Of the agent's own too: whether the host's
+   * loader sees the agent at all is not something the agent jar's fingerprint tells.
+   */
   static void presence(String resource, boolean present) {
-    Recording recording = recorded(resource);
+    Recording recording = resource.startsWith("java/") ? null : CURRENT.get();
     if (recording != null) {
       recording.reads.add(new Read(resource, present ? PRESENT : ABSENT));
     }

@@ -92,6 +92,15 @@ class AdviceReferencesTest {
     assertEquals("lacks com.example.lib.FakeLibrary", fit.misfit(new ByteArrayClassLoader(null, Map.of())));
     assertTrue(fit.misfit(withoutGreet()).startsWith("its advice needs com.example.lib.FakeLibrary.greet("), fit.misfit(withoutGreet()));
 
+    byte[] library;
+    try (var in = HERE.getResourceAsStream(FakeLibrary.class.getName().replace('.', '/') + ".class")) {
+      library = in.readAllBytes();
+    }
+    ClassLoader apart = new ByteArrayClassLoader(null, Map.of(FakeLibrary.class.getName(), library),
+        ByteArrayClassLoader.PersistenceHandler.MANIFEST);
+    assertEquals("its class loader cannot see the agent's classes (dev.mcpratelimit.gate.Gate): it does not delegate"
+        + " to the JVM's application class loader", fit.misfit(apart), "the advice's calls would all fail there");
+
     ModuleFit older = new ModuleFit(module(List.of(FakeLibrary.class.getName()), List.of(AdviceReferencesTest.class.getName())),
         references());
     assertEquals("has " + AdviceReferencesTest.class.getName() + " (another version range)", older.misfit(HERE));

@@ -11,6 +11,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.security.ProtectionDomain;
 import java.util.ArrayList;
 import java.util.List;
@@ -129,6 +131,17 @@ class MethodWeavingTest {
     assertNull(weaving.transform(ClassLoader.getPlatformClassLoader(), "javax/sql/rowset/RowSetProvider", null, null, rowsets));
     assertNull(weaving.transform(ClassLoader.getPlatformClassLoader(), "javax/sql/rowset/RowSetProvider", null, null, rowsets));
     assertEquals(List.of("javax.sql.rowset.RowSetProvider is a class of the JDK: it is not instrumented"), logged.messages());
+  }
+
+  @Test
+  void aClassWhoseLoaderCannotSeeTheAgentIsNotWovenAndSaidOnce() throws Exception {
+    weaving.follow(List.of(new MethodTarget("labels", SHELF, "label")));
+    try (URLClassLoader isolated = new URLClassLoader(new URL[0], ClassLoader.getPlatformClassLoader())) {
+      assertNull(weaving.transform(isolated, SHELF.replace('.', '/'), null, null, classFile(SHELF)));
+      assertNull(weaving.transform(isolated, SHELF.replace('.', '/'), null, null, classFile(SHELF)));
+    }
+    assertEquals(List.of(SHELF + " is loaded where the agent's classes cannot be seen (its class loader does not"
+        + " delegate to the JVM's application class loader): it is not instrumented"), logged.messages());
   }
 
   @Test
