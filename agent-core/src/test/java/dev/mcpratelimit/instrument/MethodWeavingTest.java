@@ -170,6 +170,63 @@ class MethodWeavingTest {
     assertEquals(List.of(), logged.messages());
   }
 
+  /**
+   * A class the modules wove at its load (a transformer that cannot retransform, as at JVM start),
+   * then a reload names a method of it: the retransformation starts from the modules' weave, so the
+   * class keeps it and gains the gate's call.
+   */
+  @Test
+  void aClassTheModulesWoveAtItsLoadKeepsThatWeaveWhenAReloadNamesItsMethod() throws Exception {
+    String twice = "example.host.Twice";
+    ClassFileTransformer modules = new ClassFileTransformer() {
+      @Override
+      public byte[] transform(ClassLoader l, String name, Class<?> redefined, ProtectionDomain d, byte[] bytes) {
+        if (!"example/host/Twice".equals(name) || redefined != null) {
+          return null;
+        }
+        ClassWriter writer = new ClassWriter(0);
+        new ClassReader(bytes).accept(new ClassVisitor(Opcodes.ASM9, writer) {
+          @Override
+          public MethodVisitor visitMethod(int access, String method, String desc, String signature, String[] ex) {
+            return new MethodVisitor(Opcodes.ASM9, super.visitMethod(access, method, desc, signature, ex)) {
+              @Override
+              public void visitLdcInsn(Object value) {
+                super.visitLdcInsn(value instanceof String ? "as the modules wove it" : value);
+              }
+            };
+          }
+        }, 0);
+        return writer.toByteArray();
+      }
+    };
+    instrumentation.addTransformer(modules, false);
+    Object instance;
+    try {
+      instance = Class.forName(twice).getConstructor().newInstance();
+    } finally {
+      instrumentation.removeTransformer(modules); // as JvmStart's, it does not take part in retransformations
+    }
+    assertEquals("as the modules wove it", instance.getClass().getMethod("said").invoke(instance));
+    List<byte[]> retransformed = new ArrayList<>();
+    ClassFileTransformer after = new ClassFileTransformer() {
+      @Override
+      public byte[] transform(ClassLoader l, String name, Class<?> redefined, ProtectionDomain d, byte[] bytes) {
+        if (redefined == instance.getClass()) {
+          retransformed.add(bytes);
+        }
+        return null;
+      }
+    };
+    instrumentation.addTransformer(after, true);
+    try {
+      weaving.follow(List.of(new MethodTarget("said", twice, "said")));
+    } finally {
+      instrumentation.removeTransformer(after);
+    }
+    assertEquals(List.of("said()Ljava/lang/String;: " + twice + "#said"), gateCalls(retransformed.get(0)));
+    assertEquals("as the modules wove it", instance.getClass().getMethod("said").invoke(instance));
+  }
+
   @Test
   void aClassFileThisWeaveCannotReadIsSaidAndLoadsAsItWas() throws Exception {
     weaving.follow(List.of(new MethodTarget("broken", SHELF, "label")));
