@@ -107,17 +107,30 @@ public final class RateLimitAgent {
       if (!cached.lazy()) {
         deferred.build();
       } else if (!knownHost) {
-        // Whether the jar ships the host's SDK woven, off the host's thread: the build starts at once if not.
-        daemon("mcp-ratelimit-shipped-check", () -> {
-          // Not once the agent failed to start: nothing would use the build.
-          if (!deferred.gaveUp() && !shipped.serveAll(targets.internalNames(), ClassLoader.getSystemClassLoader())
-              && !deferred.gaveUp()) {
-            AgentLog.fine("the jar does not ship this host's SDK woven: building the instrumentation now");
-            deferred.build();
-          }
-        }).start();
+        daemon("mcp-ratelimit-shipped-check", () -> checkShipped(shipped, targets, deferred, instrumentation,
+            ClassLoader.getSystemClassLoader())).start();
       }
       return new JvmStart(instrumentation, deferred, cached);
+    }
+
+    /**
+     * Whether the jar ships the host's SDK woven, off the host's thread: if not, the build starts at
+     * once. Where the JVM's class path has none of the target classes (Spring Boot's nested jars),
+     * in the first class loader of the host's own, once it defines a class.
+     */
+    private static void checkShipped(ShippedWeaves shipped, TargetTypes targets, DeferredTransformer deferred,
+        Instrumentation instrumentation, ClassLoader loader) {
+      if (deferred.gaveUp()) {
+        return; // the agent did not start: nothing would use the build
+      }
+      ShippedWeaves.Serving serving = shipped.serving(targets.internalNames(), loader);
+      if (serving == ShippedWeaves.Serving.NONE && loader == ClassLoader.getSystemClassLoader()) {
+        FirstApplicationLoader.await(instrumentation,
+            found -> checkShipped(shipped, targets, deferred, instrumentation, found));
+      } else if (serving != ShippedWeaves.Serving.ALL && !deferred.gaveUp()) {
+        AgentLog.fine("the jar does not ship this host's SDK woven: building the instrumentation now");
+        deferred.build();
+      }
     }
 
     void abandon(Throwable why) {

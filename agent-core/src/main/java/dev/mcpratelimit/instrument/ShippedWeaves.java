@@ -10,6 +10,7 @@ import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Weaves the agent jar ships: the classes of every SDK release the agent is tested with, woven when
@@ -27,6 +28,12 @@ final class ShippedWeaves {
   static final String FOLDER = "META-INF/mcp-ratelimit/woven/";
   /** Every entry's file name and reads, so that checking a host reads one small file, not the entries. */
   static final String INDEX = FOLDER + "index";
+  /**
+   * After a file name in the index: that class file could not be woven where a release's server has
+   * it without what it needs (an SDK servlet transport without the Servlet API). Where a host has it
+   * too, it is no reason to build at once: it cannot load there either.
+   */
+  static final String UNWOVEN = "!";
   /** {@code off}: never served (to tell, should a host misbehave, whether a shipped weave is why). */
   static final String PROPERTY = "mcp.ratelimit.shipped-weaves";
 
@@ -61,21 +68,31 @@ final class ShippedWeaves {
     }
   }
 
+  /** What the jar serves of the target classes a class loader has. */
+  enum Serving {
+    /** Every one it has, and it has some. */
+    ALL,
+    /** Not every one it has. */
+    NOT_ALL,
+    /** It has none (or the jar ships nothing). */
+    NONE
+  }
+
   /**
-   * Whether {@code loader} has at least one of {@code classNames} (internal names) and this jar
-   * serves every one it has: then the instrumentation need not be built unless a class misses.
-   * Reads those class files once more (the JVM reads them again when it loads them), and the index.
+   * What the jar serves of {@code classNames} (internal names) in {@code loader}: with {@link
+   * Serving#ALL} the instrumentation need not be built unless a class misses. Reads those class
+   * files once more (the JVM reads them again when it loads them), and the index.
    */
-  boolean serveAll(Collection<String> classNames, ClassLoader loader) {
+  Serving serving(Collection<String> classNames, ClassLoader loader) {
     Map<String, String> index;
     try (InputStream in = agentLoader.getResourceAsStream(INDEX)) {
       if (in == null) {
-        return false; // a jar built without them
+        return Serving.NONE; // a jar built without them
       }
       index = indexLines(in.readAllBytes());
     } catch (IOException | RuntimeException e) {
       AgentLog.fine("shipped weaves' index not read: " + e);
-      return false;
+      return Serving.NOT_ALL;
     }
     boolean any = false;
     for (String className : classNames) {
@@ -88,26 +105,31 @@ final class ShippedWeaves {
         for (int alternative = 0; !served; alternative++) {
           String line = index.get(alternative == 0 ? name : name + "-" + alternative);
           if (line == null) {
-            return false;
+            break;
           }
           served = WeaveInputs.holdIn(loader, reads(line));
         }
-        any = true;
+        if (!served && !index.containsKey(name + UNWOVEN)) {
+          return Serving.NOT_ALL;
+        }
+        any |= served;
       } catch (IOException | RuntimeException e) {
-        return false;
+        return Serving.NOT_ALL;
       }
     }
-    return any;
+    return any ? Serving.ALL : Serving.NONE;
   }
 
   /**
    * The index of the entries the build wrote, by file name ({@link ShippedWeavesBuild}): a line each,
-   * its name and then each read's answer and resource, separated by tabs. Text, so that a JVM that
+   * its name and then each read's answer and resource, separated by tabs; and a line for each class
+   * file it could not weave, its name and {@link #UNWOVEN}. Text, so that a JVM that
    * has just started, running it interpreted, splits it quickly (reading it field by field took
    * 70 to 110 ms).
    */
-  static byte[] index(Map<String, WovenEntry> entries) {
+  static byte[] index(Map<String, WovenEntry> entries, Set<String> unwoven) {
     StringBuilder index = new StringBuilder();
+    new TreeSet<>(unwoven).forEach(name -> index.append(name).append(UNWOVEN).append('\n'));
     new TreeMap<>(entries).forEach((name, entry) -> {
       index.append(name);
       entry.reads().forEach(read -> index.append('\t').append(read.answer()).append('\t').append(read.resource()));

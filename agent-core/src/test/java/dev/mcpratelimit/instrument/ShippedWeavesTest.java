@@ -2,9 +2,7 @@ package dev.mcpratelimit.instrument;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -44,6 +42,8 @@ class ShippedWeavesTest {
 
   /** What the jar ships, by file name, for its index. */
   private final Map<String, WovenEntry> shipped = new HashMap<>();
+  /** The class files the build could not weave, for its index. */
+  private final Set<String> unwoven = new java.util.HashSet<>();
 
   /** A shipped weave of the host's class {@code className} that read {@code reactor/Mono.class} as {@code mono}. */
   private void ship(String className, String mono, byte[] woven, int alternative) throws Exception {
@@ -53,7 +53,7 @@ class ShippedWeavesTest {
     WovenEntry entry = new WovenEntry(className, original, reads, List.of("INFO limiting " + className), woven, false);
     write(jar, ShippedWeaves.FOLDER + name, entry.bytes());
     shipped.put(name, entry);
-    write(jar, ShippedWeaves.INDEX, ShippedWeaves.index(shipped));
+    write(jar, ShippedWeaves.INDEX, ShippedWeaves.index(shipped, unwoven));
   }
 
   private URLClassLoader loader(Path root) throws Exception {
@@ -101,37 +101,52 @@ class ShippedWeavesTest {
         new WeaveInputs.Read("io/sdk/Landmark.class", WeaveInputs.PRESENT));
     WovenEntry entry = new WovenEntry(TARGET, bytes("x"), reads, List.of(), null, false);
     Map<String, String> lines = ShippedWeaves.indexLines(ShippedWeaves.index(Map.of("a.woven", entry, "a.woven-1",
-        new WovenEntry(TARGET, bytes("x"), Set.of(), List.of(), null, false))));
-    assertEquals(Set.of("a.woven", "a.woven-1"), lines.keySet());
+        new WovenEntry(TARGET, bytes("x"), Set.of(), List.of(), null, false)), Set.of("b.woven")));
+    assertEquals(Set.of("a.woven", "a.woven-1", "b.woven" + ShippedWeaves.UNWOVEN), lines.keySet());
     assertEquals(reads, ShippedWeaves.reads(lines.get("a.woven")));
     assertEquals(Set.of(), ShippedWeaves.reads(lines.get("a.woven-1")));
   }
 
   @Test
-  void theHostIsServedOnlyIfEveryTargetClassItHasIsShipped() throws Exception {
+  void aLoaderIsServedOnlyIfEveryTargetClassItHasIsShipped() throws Exception {
     write(host, "reactor/Mono.class", bytes("Mono 1"));
     List<String> targets = List.of(TARGET, OTHER, "io/modelcontextprotocol/spec/McpSchema");
     try (URLClassLoader agent = loader(jar); URLClassLoader hostLoader = loader(host)) {
-      assertFalse(new ShippedWeaves(agent).serveAll(targets, hostLoader), "no target class at all: not an SDK host");
+      assertEquals(ShippedWeaves.Serving.NONE, new ShippedWeaves(agent).serving(targets, hostLoader),
+          "no target class at all: its SDK is elsewhere, if anywhere");
     }
     write(host, TARGET + ".class", bytes("McpAsyncServer 2.1.0"));
     write(host, OTHER + ".class", bytes("McpStatelessAsyncServer 2.1.0"));
     ship(TARGET, "Mono 1", WOVEN_V1, 0);
     try (URLClassLoader agent = loader(jar); URLClassLoader hostLoader = loader(host)) {
-      assertFalse(new ShippedWeaves(agent).serveAll(targets, hostLoader), "one class it has is not shipped");
+      assertEquals(ShippedWeaves.Serving.NOT_ALL, new ShippedWeaves(agent).serving(targets, hostLoader),
+          "one class it has is not shipped");
     }
     ship(OTHER, "Mono 1", WOVEN_V1, 0);
     try (URLClassLoader agent = loader(jar); URLClassLoader hostLoader = loader(host)) {
-      assertTrue(new ShippedWeaves(agent).serveAll(targets, hostLoader));
+      assertEquals(ShippedWeaves.Serving.ALL, new ShippedWeaves(agent).serving(targets, hostLoader));
     }
     write(host, "reactor/Mono.class", bytes("Mono 2"));
     ship(OTHER, "Mono 2", WOVEN_V2, 1);
     try (URLClassLoader agent = loader(jar); URLClassLoader hostLoader = loader(host)) {
-      assertFalse(new ShippedWeaves(agent).serveAll(targets, hostLoader), "served only where every read holds");
+      assertEquals(ShippedWeaves.Serving.NOT_ALL, new ShippedWeaves(agent).serving(targets, hostLoader),
+          "served only where every read holds");
     }
     ship(TARGET, "Mono 2", WOVEN_V2, 1);
     try (URLClassLoader agent = loader(jar); URLClassLoader hostLoader = loader(host)) {
-      assertTrue(new ShippedWeaves(agent).serveAll(targets, hostLoader), "by the alternatives in the index");
+      assertEquals(ShippedWeaves.Serving.ALL, new ShippedWeaves(agent).serving(targets, hostLoader),
+          "by the alternatives in the index");
+    }
+    String schema = "io/modelcontextprotocol/spec/McpSchema";
+    write(host, schema + ".class", bytes("McpSchema, whose weave fails without its superclass"));
+    try (URLClassLoader agent = loader(jar); URLClassLoader hostLoader = loader(host)) {
+      assertEquals(ShippedWeaves.Serving.NOT_ALL, new ShippedWeaves(agent).serving(targets, hostLoader));
+    }
+    unwoven.add(WovenEntry.fileName(schema, Files.readAllBytes(host.resolve(schema + ".class"))));
+    ship(TARGET, "Mono 2", WOVEN_V2, 1); // writes the index again
+    try (URLClassLoader agent = loader(jar); URLClassLoader hostLoader = loader(host)) {
+      assertEquals(ShippedWeaves.Serving.ALL, new ShippedWeaves(agent).serving(targets, hostLoader),
+          "a class the build could not weave cannot load here either: no reason to build");
     }
   }
 }

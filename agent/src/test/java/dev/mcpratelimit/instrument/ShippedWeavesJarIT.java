@@ -21,14 +21,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The weaves the jar ships are the ones a host's JVM makes: a matrix server started with the
- * shipped weaves off keeps in its weaving cache what it wove, and each of those classes is woven
- * byte for byte as the jar ships it, on this JVM and on Java 25 where it is installed (the jar's
+ * The weaves the jar ships are the ones a host's JVM makes: a matrix server (Spring AI's among them,
+ * its classes in Spring Boot's nested jars) started with the shipped weaves off keeps in its weaving
+ * cache what it wove, and each of those classes is woven byte for byte as the jar ships it, after
+ * reading what the shipped one read, on this JVM and on Java 25 where it is installed (the jar's
  * build ran on the JVM that builds it).
  */
 class ShippedWeavesJarIT {
 
-  private static final List<String> SERVERS = List.of("mcp-sdk-0.10.0.jar", "mcp-sdk-1.0.2.jar", "mcp-sdk-2.1.0.jar");
+  private static final List<String> SERVERS = List.of("mcp-sdk-0.10.0.jar", "mcp-sdk-1.0.2.jar", "mcp-sdk-2.1.0.jar",
+      "spring-ai-1.1.3-stdio.jar");
 
   @Test
   void eachShippedWeaveIsTheWeaveAStartMakes(@TempDir Path dir) throws Exception {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mcpratelimit.it.servers.ChildLoaderHost;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,11 +20,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The weaves the agent jar ships, as a first start after installing it meets them: every SDK server
- * of the version matrix, and the sample server, started over stdio with stdin at its end (the start
- * the start-up benchmark times) and no weaving cache. Each has its SDK's classes served from the
- * jar, loads no Byte Buddy (the configured method is woven by the ASM Byte Buddy bundles), and says
- * what it limits. A server whose SDK the jar does not ship (Spring AI's, in nested jars) is woven as
- * ever; so is every server with {@code mcp.ratelimit.shipped-weaves=off}.
+ * of the version matrix, Spring AI's stdio servers (their SDK in Spring Boot's nested jars) and the
+ * sample server, started over stdio with stdin at its end (the start the start-up benchmark times)
+ * and no weaving cache. Each has its SDK's classes served from the jar, loads no Byte Buddy (the
+ * configured method is woven by the ASM Byte Buddy bundles), and says what it limits. Where the jar
+ * does not serve a host, it is woven as ever, the build started at once.
  */
 class ShippedWeavesIT {
 
@@ -55,7 +56,10 @@ class ShippedWeavesIT {
     command.addAll(List.of(program));
     Process process = new ProcessBuilder(command).redirectInput(new File("/dev/null"))
         .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(stderr.toFile()).start();
-    assertTrue(process.waitFor(60, TimeUnit.SECONDS), name + " did not end with its stdin");
+    if (!process.waitFor(60, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new AssertionError(name + " did not end with its stdin:\n" + Files.readString(stderr));
+    }
     assertEquals(0, process.exitValue(), name + ":\n" + Files.readString(stderr));
     try (Stream<String> loads = Files.lines(classLoads)) {
       // Byte Buddy itself, not the ASM it bundles (dev.mcpratelimit.shaded.bytebuddy.jar.asm)
@@ -77,6 +81,11 @@ class ShippedWeavesIT {
           "--transport", "stdio");
       checks.add(() -> assertTrue(started.says(SHIPPED) && !started.says(MISSED) && !started.byteBuddy()
           && started.says(LIMITING), "SDK " + release + " served from the jar alone:\n" + started.all()));
+    }
+    for (String line : List.of("1.0.3", "1.1.3", "2.0.0")) {
+      Start spring = start(dir, "spring-" + line, List.of(), "-jar", matrixJar("spring-ai-" + line + "-stdio.jar").toString());
+      checks.add(() -> assertTrue(spring.says(SHIPPED) && !spring.says(MISSED) && !spring.byteBuddy()
+          && spring.says(LIMITING), "Spring AI " + line + " served from the jar alone:\n" + spring.all()));
     }
     Start sample = start(dir, "sample", List.of(), "-jar", ForkedServer.jar("server.jar").toString(), "--stdio");
     checks.add(() -> assertTrue(sample.says(SHIPPED) && !sample.says(MISSED) && !sample.byteBuddy()
@@ -106,12 +115,30 @@ class ShippedWeavesIT {
         && started.says(MISSED) && started.byteBuddy() && started.says(LIMITING), started.all());
   }
 
+  /**
+   * The SDK in a class loader of the host's own, not on the JVM's class path: the jar is checked
+   * against that loader once it defines a class. It serves a loader that delegates to the JVM's
+   * application class loader; one that cannot see the agent is built for at once, and left alone.
+   */
   @Test
-  void anSdkTheJarDoesNotShipIsWovenAsEver(@TempDir Path dir) throws Exception {
-    Start spring = start(dir, "spring", List.of(), "-jar", matrixJar("spring-ai-1.1.3-stdio.jar").toString());
-    assertTrue(spring.says("FINE the jar does not ship this host's SDK woven: building the instrumentation now")
-        && spring.says(MISSED) && spring.byteBuddy() && spring.says(LIMITING), spring.all());
+  void anSdkInALoaderOfTheHostsOwnIsCheckedThere(@TempDir Path dir) throws Exception {
+    String hostClasses = Path.of(ChildLoaderHost.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+        .toString();
+    String server = matrixJar("mcp-sdk-2.1.0.jar").toString();
+    Start child = start(dir, "child", List.of(), "-cp", hostClasses, ChildLoaderHost.class.getName(), server, "system",
+        "--transport", "stdio");
+    assertTrue(child.says(SHIPPED) && !child.says(MISSED) && !child.byteBuddy() && child.says(LIMITING)
+        && !child.says("building the instrumentation now"), child.all());
 
+    Start apart = start(dir, "apart", List.of(), "-cp", hostClasses, ChildLoaderHost.class.getName(), server, "platform",
+        "--transport", "stdio");
+    assertTrue(apart.says("FINE the jar does not ship this host's SDK woven: building the instrumentation now")
+        && !apart.says("McpAsyncServer" + SHIPPED) // classes the advice changes; McpSchema is served as it is
+        && apart.says("cannot see the agent's classes") && !apart.says(LIMITING), apart.all());
+  }
+
+  @Test
+  void withShippedWeavesOffAnSdkIsWovenAsEver(@TempDir Path dir) throws Exception {
     Start off = start(dir, "off", List.of("-Dmcp.ratelimit.shipped-weaves=off"), "-jar",
         ForkedServer.jar("server.jar").toString(), "--stdio");
     assertTrue(!off.says(SHIPPED) && off.byteBuddy() && off.says(LIMITING), off.all());

@@ -120,6 +120,7 @@ class WeavingCacheIT {
       try (ForkedServer server = ForkedServer.executableJar(jar, "--server.port=0", "--spring.ai.mcp.server.protocol=STREAMABLE")
           .jvmOption("-Dreactor.netty.ioShutdownQuietPeriod=0")
           .jvmOption("-Dmcp.ratelimit.weaving-cache=" + cache)
+          .jvmOption("-Dmcp.ratelimit.shipped-weaves=off")
           .jvmOption("-Xlog:class+load:file=" + classLoads)
           .agent(config).start()) {
         server.assertAgentStarted("enforce");
