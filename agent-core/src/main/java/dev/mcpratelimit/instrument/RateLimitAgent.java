@@ -7,7 +7,10 @@ import dev.mcpratelimit.runtime.AgentVersion;
 import java.io.IOException;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
+import java.util.Collections;
 import java.util.List;
+import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.stream.Collectors;
 
 /**
@@ -79,6 +82,9 @@ public final class RateLimitAgent {
    */
   private static final class JvmStart {
 
+    /** Class loaders of the host's own checked for the SDK, after the system loader, before the build starts regardless. */
+    private static final int LOADERS_CHECKED = 4;
+
     private final Instrumentation instrumentation;
     private final DeferredTransformer deferred;
     private final ClassFileTransformer transformer;
@@ -107,26 +113,32 @@ public final class RateLimitAgent {
       if (!cached.lazy()) {
         deferred.build();
       } else if (!knownHost) {
+        Set<ClassLoader> checked = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
         daemon("mcp-ratelimit-shipped-check", () -> checkShipped(shipped, targets, deferred, instrumentation,
-            ClassLoader.getSystemClassLoader())).start();
+            ClassLoader.getSystemClassLoader(), checked, 0)).start();
       }
       return new JvmStart(instrumentation, deferred, cached);
     }
 
     /**
      * Whether the jar ships the host's SDK woven, off the host's thread: if not, the build starts at
-     * once. Where the JVM's class path has none of the target classes (Spring Boot's nested jars),
-     * in the first class loader of the host's own, once it defines a class.
+     * once. Where the JVM's class path has none of the target classes (Spring Boot's nested jars), in
+     * the first class loader of the host's own that has some, once it defines a class: of the first
+     * {@value #LOADERS_CHECKED} such loaders (then the build starts).
+     *
+     * @param checked the loaders checked so far (weakly)
+     * @param loadersOfItsOwn how many of those are the host's own
      */
     private static void checkShipped(ShippedWeaves shipped, TargetTypes targets, DeferredTransformer deferred,
-        Instrumentation instrumentation, ClassLoader loader) {
+        Instrumentation instrumentation, ClassLoader loader, Set<ClassLoader> checked, int loadersOfItsOwn) {
       if (deferred.gaveUp()) {
         return; // the agent did not start: nothing would use the build
       }
       ShippedWeaves.Serving serving = shipped.serving(targets.internalNames(), loader);
-      if (serving == ShippedWeaves.Serving.NONE && loader == ClassLoader.getSystemClassLoader()) {
-        FirstApplicationLoader.await(instrumentation,
-            found -> checkShipped(shipped, targets, deferred, instrumentation, found));
+      checked.add(loader);
+      if (serving == ShippedWeaves.Serving.NONE && loadersOfItsOwn < LOADERS_CHECKED) {
+        FirstApplicationLoader.await(instrumentation, checked::contains,
+            found -> checkShipped(shipped, targets, deferred, instrumentation, found, checked, loadersOfItsOwn + 1));
       } else if (serving != ShippedWeaves.Serving.ALL && !deferred.gaveUp()) {
         AgentLog.fine("the jar does not ship this host's SDK woven: building the instrumentation now");
         deferred.build();

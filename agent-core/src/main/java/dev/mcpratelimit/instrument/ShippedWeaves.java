@@ -10,7 +10,6 @@ import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 
 /**
  * Weaves the agent jar ships: the classes of every SDK release the agent is tested with, woven when
@@ -30,8 +29,9 @@ final class ShippedWeaves {
   static final String INDEX = FOLDER + "index";
   /**
    * After a file name in the index: that class file could not be woven where a release's server has
-   * it without what it needs (an SDK servlet transport without the Servlet API). Where a host has it
-   * too, it is no reason to build at once: it cannot load there either.
+   * it without what it needs (an SDK servlet transport without the Servlet API), with what that weave
+   * read. Where those reads hold in a host too, the class is no reason to build at once: it cannot
+   * load there either. Where they do not (the Servlet API there after all), it is.
    */
   static final String UNWOVEN = "!";
   /** {@code off}: never served (to tell, should a host misbehave, whether a shipped weave is why). */
@@ -101,15 +101,8 @@ final class ShippedWeaves {
           continue;
         }
         String name = WovenEntry.fileName(className, in.readAllBytes());
-        boolean served = false;
-        for (int alternative = 0; !served; alternative++) {
-          String line = index.get(alternative == 0 ? name : name + "-" + alternative);
-          if (line == null) {
-            break;
-          }
-          served = WeaveInputs.holdIn(loader, reads(line));
-        }
-        if (!served && !index.containsKey(name + UNWOVEN)) {
+        boolean served = holdsOne(index, name, loader);
+        if (!served && !holdsOne(index, name + UNWOVEN, loader)) {
           return Serving.NOT_ALL;
         }
         any |= served;
@@ -120,16 +113,28 @@ final class ShippedWeaves {
     return any ? Serving.ALL : Serving.NONE;
   }
 
+  /** Whether one of the index's lines {@code name}, {@code name-1}, ... has reads that all hold in {@code loader}. */
+  private static boolean holdsOne(Map<String, String> index, String name, ClassLoader loader) {
+    for (int alternative = 0; ; alternative++) {
+      String line = index.get(alternative == 0 ? name : name + "-" + alternative);
+      if (line == null) {
+        return false;
+      }
+      if (WeaveInputs.holdIn(loader, reads(line))) {
+        return true;
+      }
+    }
+  }
+
   /**
    * The index of the entries the build wrote, by file name ({@link ShippedWeavesBuild}): a line each,
-   * its name and then each read's answer and resource, separated by tabs; and a line for each class
-   * file it could not weave, its name and {@link #UNWOVEN}. Text, so that a JVM that
+   * its name and then each read's answer and resource, separated by tabs; a class file it could not
+   * weave is named with {@link #UNWOVEN} after it. Text, so that a JVM that
    * has just started, running it interpreted, splits it quickly (reading it field by field took
    * 70 to 110 ms).
    */
-  static byte[] index(Map<String, WovenEntry> entries, Set<String> unwoven) {
+  static byte[] index(Map<String, WovenEntry> entries) {
     StringBuilder index = new StringBuilder();
-    new TreeSet<>(unwoven).forEach(name -> index.append(name).append(UNWOVEN).append('\n'));
     new TreeMap<>(entries).forEach((name, entry) -> {
       index.append(name);
       entry.reads().forEach(read -> index.append('\t').append(read.answer()).append('\t').append(read.resource()));

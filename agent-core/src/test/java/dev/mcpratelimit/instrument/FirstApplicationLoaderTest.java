@@ -14,12 +14,24 @@ import org.junit.jupiter.api.Test;
 
 class FirstApplicationLoaderTest {
 
+  /** A loader of the host's own that defines what it is given. */
+  private static final class Defining extends ClassLoader {
+    Defining() {
+      super(ClassLoader.getSystemClassLoader());
+    }
+
+    Class<?> define(String name, byte[] classFile) {
+      return defineClass(name, classFile, 0, classFile.length);
+    }
+  }
+
   @Test
   void theFirstLoaderOfTheHostsOwnToDefineAClassIsHandedOver() throws Exception {
     Instrumentation instrumentation = ByteBuddyAgent.install();
     List<ClassLoader> handed = new CopyOnWriteArrayList<>();
     CompletableFuture<ClassLoader> first = new CompletableFuture<>();
-    FirstApplicationLoader.await(instrumentation, loader -> {
+    Defining passedOver = new Defining();
+    FirstApplicationLoader.await(instrumentation, loader -> loader == passedOver, loader -> {
       handed.add(loader);
       first.complete(loader);
     });
@@ -28,8 +40,10 @@ class FirstApplicationLoaderTest {
       greeter = in.readAllBytes();
     }
     Class.forName("java.sql.Timestamp"); // the JDK's own loaders' classes are none of the host's
+    passedOver.define("example.host.Greeter", greeter); // a loader it is told to pass over
     Class<?> defined = DefinedApart.define(ClassLoader.getSystemClassLoader(), "example.host.Greeter", greeter);
-    assertSame(defined.getClassLoader(), first.get(5, TimeUnit.SECONDS), "not the system loader, not the JDK's");
+    assertSame(defined.getClassLoader(), first.get(5, TimeUnit.SECONDS),
+        "not the system loader, not the JDK's, not one passed over");
     assertEquals(List.of(defined.getClassLoader()), handed);
   }
 }

@@ -42,8 +42,6 @@ class ShippedWeavesTest {
 
   /** What the jar ships, by file name, for its index. */
   private final Map<String, WovenEntry> shipped = new HashMap<>();
-  /** The class files the build could not weave, for its index. */
-  private final Set<String> unwoven = new java.util.HashSet<>();
 
   /** A shipped weave of the host's class {@code className} that read {@code reactor/Mono.class} as {@code mono}. */
   private void ship(String className, String mono, byte[] woven, int alternative) throws Exception {
@@ -53,7 +51,7 @@ class ShippedWeavesTest {
     WovenEntry entry = new WovenEntry(className, original, reads, List.of("INFO limiting " + className), woven, false);
     write(jar, ShippedWeaves.FOLDER + name, entry.bytes());
     shipped.put(name, entry);
-    write(jar, ShippedWeaves.INDEX, ShippedWeaves.index(shipped, unwoven));
+    write(jar, ShippedWeaves.INDEX, ShippedWeaves.index(shipped));
   }
 
   private URLClassLoader loader(Path root) throws Exception {
@@ -101,8 +99,10 @@ class ShippedWeavesTest {
         new WeaveInputs.Read("io/sdk/Landmark.class", WeaveInputs.PRESENT));
     WovenEntry entry = new WovenEntry(TARGET, bytes("x"), reads, List.of(), null, false);
     Map<String, String> lines = ShippedWeaves.indexLines(ShippedWeaves.index(Map.of("a.woven", entry, "a.woven-1",
-        new WovenEntry(TARGET, bytes("x"), Set.of(), List.of(), null, false)), Set.of("b.woven")));
+        new WovenEntry(TARGET, bytes("x"), Set.of(), List.of(), null, false), "b.woven" + ShippedWeaves.UNWOVEN,
+        new WovenEntry(TARGET, bytes("y"), reads, List.of(), null, true))));
     assertEquals(Set.of("a.woven", "a.woven-1", "b.woven" + ShippedWeaves.UNWOVEN), lines.keySet());
+    assertEquals(reads, ShippedWeaves.reads(lines.get("b.woven" + ShippedWeaves.UNWOVEN)));
     assertEquals(reads, ShippedWeaves.reads(lines.get("a.woven")));
     assertEquals(Set.of(), ShippedWeaves.reads(lines.get("a.woven-1")));
   }
@@ -142,11 +142,19 @@ class ShippedWeavesTest {
     try (URLClassLoader agent = loader(jar); URLClassLoader hostLoader = loader(host)) {
       assertEquals(ShippedWeaves.Serving.NOT_ALL, new ShippedWeaves(agent).serving(targets, hostLoader));
     }
-    unwoven.add(WovenEntry.fileName(schema, Files.readAllBytes(host.resolve(schema + ".class"))));
+    // Where a release's server lacks the Servlet API, the build could not weave the class: that weave's reads
+    String servlet = "jakarta/servlet/http/HttpServlet.class";
+    shipped.put(WovenEntry.fileName(schema, Files.readAllBytes(host.resolve(schema + ".class"))) + ShippedWeaves.UNWOVEN,
+        new WovenEntry(schema, bytes("-"), Set.of(new WeaveInputs.Read(servlet, WeaveInputs.ABSENT)), List.of(), null, true));
     ship(TARGET, "Mono 2", WOVEN_V2, 1); // writes the index again
     try (URLClassLoader agent = loader(jar); URLClassLoader hostLoader = loader(host)) {
       assertEquals(ShippedWeaves.Serving.ALL, new ShippedWeaves(agent).serving(targets, hostLoader),
-          "a class the build could not weave cannot load here either: no reason to build");
+          "without the Servlet API here either, the class cannot load here: no reason to build");
+    }
+    write(host, servlet, bytes("the Servlet API"));
+    try (URLClassLoader agent = loader(jar); URLClassLoader hostLoader = loader(host)) {
+      assertEquals(ShippedWeaves.Serving.NOT_ALL, new ShippedWeaves(agent).serving(targets, hostLoader),
+          "with it, the class may load and be woven: build at once");
     }
   }
 }
