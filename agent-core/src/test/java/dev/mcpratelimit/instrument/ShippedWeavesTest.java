@@ -54,6 +54,13 @@ class ShippedWeavesTest {
     write(jar, ShippedWeaves.INDEX, ShippedWeaves.index(shipped));
   }
 
+  /** What the jar serves of {@code targets} in the host's loader, both as they are now. */
+  private ShippedWeaves.Serving serving(List<String> targets) throws Exception {
+    try (URLClassLoader agent = loader(jar); URLClassLoader hostLoader = loader(host)) {
+      return new ShippedWeaves(agent).serving(targets, hostLoader);
+    }
+  }
+
   private URLClassLoader loader(Path root) throws Exception {
     return new URLClassLoader(new URL[] {root.toUri().toURL()}, null);
   }
@@ -111,50 +118,32 @@ class ShippedWeavesTest {
   void aLoaderIsServedOnlyIfEveryTargetClassItHasIsShipped() throws Exception {
     write(host, "reactor/Mono.class", bytes("Mono 1"));
     List<String> targets = List.of(TARGET, OTHER, "io/modelcontextprotocol/spec/McpSchema");
-    try (URLClassLoader agent = loader(jar); URLClassLoader hostLoader = loader(host)) {
-      assertEquals(ShippedWeaves.Serving.NONE, new ShippedWeaves(agent).serving(targets, hostLoader),
-          "no target class at all: its SDK is elsewhere, if anywhere");
-    }
+    assertEquals(ShippedWeaves.Serving.NONE, serving(targets),
+        "no target class at all: its SDK is elsewhere, if anywhere");
     write(host, TARGET + ".class", bytes("McpAsyncServer 2.1.0"));
     write(host, OTHER + ".class", bytes("McpStatelessAsyncServer 2.1.0"));
     ship(TARGET, "Mono 1", WOVEN_V1, 0);
-    try (URLClassLoader agent = loader(jar); URLClassLoader hostLoader = loader(host)) {
-      assertEquals(ShippedWeaves.Serving.NOT_ALL, new ShippedWeaves(agent).serving(targets, hostLoader),
-          "one class it has is not shipped");
-    }
+    assertEquals(ShippedWeaves.Serving.NOT_ALL, serving(targets), "one class it has is not shipped");
     ship(OTHER, "Mono 1", WOVEN_V1, 0);
-    try (URLClassLoader agent = loader(jar); URLClassLoader hostLoader = loader(host)) {
-      assertEquals(ShippedWeaves.Serving.ALL, new ShippedWeaves(agent).serving(targets, hostLoader));
-    }
+    assertEquals(ShippedWeaves.Serving.ALL, serving(targets));
     write(host, "reactor/Mono.class", bytes("Mono 2"));
     ship(OTHER, "Mono 2", WOVEN_V2, 1);
-    try (URLClassLoader agent = loader(jar); URLClassLoader hostLoader = loader(host)) {
-      assertEquals(ShippedWeaves.Serving.NOT_ALL, new ShippedWeaves(agent).serving(targets, hostLoader),
-          "served only where every read holds");
-    }
+    assertEquals(ShippedWeaves.Serving.NOT_ALL, serving(targets), "served only where every read holds");
     ship(TARGET, "Mono 2", WOVEN_V2, 1);
-    try (URLClassLoader agent = loader(jar); URLClassLoader hostLoader = loader(host)) {
-      assertEquals(ShippedWeaves.Serving.ALL, new ShippedWeaves(agent).serving(targets, hostLoader),
-          "by the alternatives in the index");
-    }
+    assertEquals(ShippedWeaves.Serving.ALL, serving(targets), "by the alternatives in the index");
     String schema = "io/modelcontextprotocol/spec/McpSchema";
     write(host, schema + ".class", bytes("McpSchema, whose weave fails without its superclass"));
-    try (URLClassLoader agent = loader(jar); URLClassLoader hostLoader = loader(host)) {
-      assertEquals(ShippedWeaves.Serving.NOT_ALL, new ShippedWeaves(agent).serving(targets, hostLoader));
-    }
+    assertEquals(ShippedWeaves.Serving.NOT_ALL, serving(targets));
     // Where a release's server lacks the Servlet API, the build could not weave the class: that weave's reads
     String servlet = "jakarta/servlet/http/HttpServlet.class";
-    shipped.put(WovenEntry.fileName(schema, Files.readAllBytes(host.resolve(schema + ".class"))) + ShippedWeaves.UNWOVEN,
-        new WovenEntry(schema, bytes("-"), Set.of(new WeaveInputs.Read(servlet, WeaveInputs.ABSENT)), List.of(), null, true));
+    String unwoven = WovenEntry.fileName(schema, Files.readAllBytes(host.resolve(schema + ".class"))) + ShippedWeaves.UNWOVEN;
+    shipped.put(unwoven, new WovenEntry(schema, bytes("-"), Set.of(new WeaveInputs.Read(servlet, WeaveInputs.ABSENT)),
+        List.of(), null, true));
     ship(TARGET, "Mono 2", WOVEN_V2, 1); // writes the index again
-    try (URLClassLoader agent = loader(jar); URLClassLoader hostLoader = loader(host)) {
-      assertEquals(ShippedWeaves.Serving.ALL, new ShippedWeaves(agent).serving(targets, hostLoader),
-          "without the Servlet API here either, the class cannot load here: no reason to build");
-    }
+    assertEquals(ShippedWeaves.Serving.ALL, serving(targets),
+        "without the Servlet API here either, the class cannot load here: no reason to build");
     write(host, servlet, bytes("the Servlet API"));
-    try (URLClassLoader agent = loader(jar); URLClassLoader hostLoader = loader(host)) {
-      assertEquals(ShippedWeaves.Serving.NOT_ALL, new ShippedWeaves(agent).serving(targets, hostLoader),
-          "with it, the class may load and be woven: build at once");
-    }
+    assertEquals(ShippedWeaves.Serving.NOT_ALL, serving(targets),
+        "with it, the class may load and be woven: build at once");
   }
 }
