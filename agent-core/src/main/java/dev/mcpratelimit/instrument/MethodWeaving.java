@@ -95,10 +95,10 @@ final class MethodWeaving implements ClassFileTransformer {
       LimitedMethodWeave.Result result = LimitedMethodWeave.weave(bytes, weaving);
       weaving.forEach((method, key) -> {
         String target = "method." + named.get(key).name() + ".target: " + name;
-        result.tooLarge().stream().filter(large -> large.startsWith(method + "(")).forEach(large ->
-            AgentLog.warning(target + "." + large + " is too large to take the gate's call (64 KB of code):"
-                + " that method is not limited"));
-        if (!result.woven().contains(method) && result.tooLarge().stream().noneMatch(large -> large.startsWith(method + "("))) {
+        List<String> tooLarge = result.tooLarge().stream().filter(large -> large.startsWith(method + "(")).toList();
+        tooLarge.forEach(large -> AgentLog.warning(target + "." + large
+            + " is too large to take the gate's call (64 KB of code): that method is not limited"));
+        if (!result.woven().contains(method) && tooLarge.isEmpty()) {
           AgentLog.warning(target + " declares no method " + method
               + " with a body (it is abstract, native, inherited or missing): nothing is limited");
         }
