@@ -19,6 +19,7 @@ import java.util.Set;
  * @param source the file it came from, or {@code null} for the built-in defaults
  * @param policy the file's limits, before the agent adds its status tool and operators their overrides
  * @param identity how callers are told apart
+ * @param headers the rate-limit headers HTTP responses get
  * @param redis the Redis store's settings with {@code store=redis}, {@code null} with {@code store=memory}
  * @param warnings what is legal but odd in the file (a tool some tier can never call), reported
  *     when the file is put in force
@@ -29,6 +30,7 @@ public record AgentConfig(
     IdentitySettings identity,
     List<MethodTarget> methods,
     int rejectHttpStatus,
+    HeaderSet headers,
     long maxBuckets,
     Violations violations,
     RedisSettings redis,

@@ -28,6 +28,7 @@ final class ConfigKeys {
     METHOD_COST("method.*.cost"),
     MODE("mode"),
     REJECT_HTTP_STATUS("reject.http-status"),
+    HEADERS("headers"),
     STORE("store"),
     STORE_MEMORY_MAX_BUCKETS("store.memory.max-buckets"),
     STORE_REDIS_URL("store.redis.url"),

@@ -137,6 +137,7 @@ public final class ConfigParser {
     Map<String, ToolPolicy> tools = tools(tiers);
     Mode mode = single(Kind.MODE, Mode.ENFORCE, value -> Values.choice(value, Mode.class));
     int rejectStatus = single(Kind.REJECT_HTTP_STATUS, 429, ConfigParser::httpStatus);
+    HeaderSet headers = single(Kind.HEADERS, HeaderSet.ALL, value -> Values.choice(value, HeaderSet.class));
     boolean redisStore = single(Kind.STORE, false, ConfigParser::isRedis);
     RedisSettings redis = redisStore ? new RedisKeys().settings(tiers, tools) : null;
     long maxBuckets = single(Kind.STORE_MEMORY_MAX_BUCKETS, DEFAULT_MAX_BUCKETS,
@@ -158,7 +159,7 @@ public final class ConfigParser {
     warnings.sort(Comparator.comparingInt(ConfigProblem::line));
     Policy policy = new Policy(tiers, defaultTier, tools, mode);
     IdentitySettings identity = new IdentitySettings(callers, defaultTier, stdioCaller, identityHeader, requireKey, proxies);
-    return new AgentConfig(file, policy, identity, methods, rejectStatus, maxBuckets, violations, redis, warnings);
+    return new AgentConfig(file, policy, identity, methods, rejectStatus, headers, maxBuckets, violations, redis, warnings);
   }
 
   private void classify(Entry entry) {

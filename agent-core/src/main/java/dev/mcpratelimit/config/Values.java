@@ -62,14 +62,19 @@ final class Values {
   static <E extends Enum<E>> E choice(String value, Class<E> type) throws BadValue {
     for (E constant : type.getEnumConstants()) {
       // Not equalsIgnoreCase: it takes U+017F (long s) for an s.
-      if (constant.name().toLowerCase(Locale.ROOT).equals(value.toLowerCase(Locale.ROOT))) {
+      if (spelled(constant).equals(value.toLowerCase(Locale.ROOT))) {
         return constant;
       }
     }
     StringBuilder allowed = new StringBuilder();
     for (E constant : type.getEnumConstants()) {
-      allowed.append(allowed.length() == 0 ? "" : " | ").append(constant.name().toLowerCase(Locale.ROOT));
+      allowed.append(allowed.length() == 0 ? "" : " | ").append(spelled(constant));
     }
     throw new BadValue(ProblemReport.quoted(value) + " is not one of " + allowed);
+  }
+
+  /** A choice as the file spells it: lower case, {@code -} for {@code _} ({@code x-ratelimit}). */
+  private static String spelled(Enum<?> constant) {
+    return constant.name().toLowerCase(Locale.ROOT).replace('_', '-');
   }
 }

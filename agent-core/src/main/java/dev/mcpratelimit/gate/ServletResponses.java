@@ -43,7 +43,7 @@ final class ServletResponses {
 
   /** Adds every header to the response, its {@code addHeader} found once for all of them. */
   static void addHeaders(Object response, RateLimitHeaders headers) throws Throwable {
-    if (headers.limit() == null) {
+    if (headers.isEmpty()) {
       return; // none: then the response need not be a servlet's at all
     }
     MethodHandle addHeader = HANDLES.get(response.getClass()).require(response.getClass()).addHeader();

@@ -1,5 +1,6 @@
 package dev.mcpratelimit.mcp;
 
+import dev.mcpratelimit.config.HeaderSet;
 import dev.mcpratelimit.core.BucketLimit;
 import dev.mcpratelimit.core.Decision;
 import dev.mcpratelimit.core.Nanos;
@@ -9,7 +10,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The HTTP headers of a {@code tools/call} response, from the decision that admitted or rejected
  * it: the de-facto {@code X-RateLimit-*} trio and the IETF draft's {@code RateLimit} and
- * {@code RateLimit-Policy}, all about the binding bucket. Values only; {@link #writeTo} names them.
+ * {@code RateLimit-Policy}, all about the binding bucket, as many of them as the configuration's
+ * {@link HeaderSet} names. Values only, {@code null} for a header not sent; {@link #writeTo} names them.
  *
  * @param retryAfter the {@code Retry-After} value, {@code null} unless the call was rejected
  */
@@ -25,17 +27,32 @@ public record RateLimitHeaders(String limit, String remaining, String reset, Str
     void add(String name, String value) throws Throwable;
   }
 
-  /** @param epochMillis the wall-clock time of the decision, for {@code X-RateLimit-Reset} */
-  public static RateLimitHeaders of(Decision decision, long epochMillis) {
+  /**
+   * @param epochMillis the wall-clock time of the decision, for {@code X-RateLimit-Reset}
+   * @param set the headers to send (a rejection's {@code Retry-After} is sent whatever the set)
+   */
+  public static RateLimitHeaders of(Decision decision, long epochMillis, HeaderSet set) {
     if (decision.limit() == null) {
       return NONE; // no bucket decided it: not limited, or a tool the tier may never call
     }
+    String retryAfter = decision.outcome() == Outcome.REJECTED ? Long.toString(decision.retryAfterSeconds()) : null;
+    if (set == HeaderSet.NONE) {
+      return retryAfter == null ? NONE : new RateLimitHeaders(null, null, null, null, null, retryAfter);
+    }
     Fixed fixed = fixed(decision.tier(), decision.limit());
     String remaining = Long.toString(decision.remaining());
-    return new RateLimitHeaders(fixed.burst, remaining,
-        Long.toString(epochSecondsAfter(epochMillis, decision.nanosUntilFull())), fixed.policy,
-        fixed.quotedTier + ";r=" + remaining + ";t=" + decision.secondsUntilFull(),
-        decision.outcome() == Outcome.REJECTED ? Long.toString(decision.retryAfterSeconds()) : null);
+    boolean x = set.xRateLimit();
+    boolean ietf = set.ietf();
+    return new RateLimitHeaders(x ? fixed.burst : null, x ? remaining : null,
+        x ? Long.toString(epochSecondsAfter(epochMillis, decision.nanosUntilFull())) : null,
+        ietf ? fixed.policy : null,
+        ietf ? fixed.quotedTier + ";r=" + remaining + ";t=" + decision.secondsUntilFull() : null,
+        retryAfter);
+  }
+
+  /** Whether there is no header to send. */
+  public boolean isEmpty() {
+    return limit == null && policy == null && retryAfter == null;
   }
 
   /** The values that depend only on the tier and its limit, made once, not on every call. */
@@ -64,16 +81,17 @@ public record RateLimitHeaders(String limit, String remaining, String reset, Str
 
   /** Adds the headers to {@code sink} in a stable order; none for {@link #NONE}. */
   public void writeTo(Sink sink) throws Throwable {
-    if (limit == null) {
-      return;
-    }
-    sink.add("X-RateLimit-Limit", limit);
-    sink.add("X-RateLimit-Remaining", remaining);
-    sink.add("X-RateLimit-Reset", reset);
-    sink.add("RateLimit-Policy", policy);
-    sink.add("RateLimit", rateLimit);
-    if (retryAfter != null) {
-      sink.add("Retry-After", retryAfter);
+    add(sink, "X-RateLimit-Limit", limit);
+    add(sink, "X-RateLimit-Remaining", remaining);
+    add(sink, "X-RateLimit-Reset", reset);
+    add(sink, "RateLimit-Policy", policy);
+    add(sink, "RateLimit", rateLimit);
+    add(sink, "Retry-After", retryAfter);
+  }
+
+  private static void add(Sink sink, String name, String value) throws Throwable {
+    if (value != null) {
+      sink.add(name, value);
     }
   }
 

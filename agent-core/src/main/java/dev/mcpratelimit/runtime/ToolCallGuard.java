@@ -83,7 +83,8 @@ public final class ToolCallGuard {
         return new Reject(Rejection.unavailable(decision), in.config().rejectHttpStatus() == 200 ? 200 : 403, RateLimitHeaders.NONE);
       }
       long now = epochMillis.getAsLong();
-      RateLimitHeaders headers = http == null ? RateLimitHeaders.NONE : RateLimitHeaders.of(decision, now);
+      RateLimitHeaders headers = http == null ? RateLimitHeaders.NONE
+          : RateLimitHeaders.of(decision, now, in.config().headers());
       if (decision.outcome() == Outcome.REJECTED) {
         return new Reject(Rejection.of(decision), in.config().rejectHttpStatus(), headers);
       }

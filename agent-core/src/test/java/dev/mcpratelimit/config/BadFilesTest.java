@@ -110,6 +110,8 @@ class BadFilesTest {
             "F:1: mode: \"enforcing\" is not one of enforce | shadow | off"),
         invalid("reject.http-status=302",
             "F:1: reject.http-status: \"302\" must be 200 or an HTTP error status (400-599), usually 429"),
+        invalid("headers=x_ratelimit",
+            "F:1: headers: \"x_ratelimit\" is not one of all | x-ratelimit | ietf | none"),
         invalid("store=postgres",
             "F:1: store: \"postgres\" is not one of memory | redis"),
         invalid("store=redis\nstore.redis.url=redis://alice:hunter2@[::1",

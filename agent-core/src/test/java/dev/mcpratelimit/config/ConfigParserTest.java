@@ -92,6 +92,7 @@ class ConfigParserTest {
 
         mode=shadow
         reject.http-status=200
+        headers=x-ratelimit
         store=memory
         store.memory.max-buckets=5000
         """.formatted(ALICE_HASH.toUpperCase());
@@ -112,9 +113,20 @@ class ConfigParserTest {
     assertEquals(1, config.policy().tool("upstream_search").cost());
     assertEquals(Mode.SHADOW, config.policy().mode());
     assertEquals(200, config.rejectHttpStatus());
+    assertEquals(HeaderSet.X_RATELIMIT, config.headers());
     assertEquals(5000, config.maxBuckets());
     assertEquals(true, config.identity().requireKey());
     assertEquals("anon:203.0.113.9", callers.http(null, "10.1.2.3", "203.0.113.9").id());
+  }
+
+  @Test
+  void everyHeaderSetIsSpelledAsTheReadmeSpellsIt() throws Exception {
+    assertEquals(HeaderSet.ALL, ConfigParser.parse(FILE, "").headers(), "the default: every header");
+    for (HeaderSet set : HeaderSet.values()) {
+      String spelled = set.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+      assertEquals(set, ConfigParser.parse(FILE, "headers=" + spelled).headers(), spelled);
+    }
+    assertEquals(HeaderSet.IETF, ConfigParser.parse(FILE, "headers=IETF").headers(), "case does not matter");
   }
 
   @Test

@@ -34,6 +34,14 @@ class ServletResponsesTest {
   }
 
   @Test
+  void aRetryAfterAloneIsAdded() throws Throwable {
+    // headers=none: a rejection keeps its Retry-After.
+    List<Map.Entry<String, String>> added = new ArrayList<>();
+    ServletResponses.addHeaders(recording(added), new RateLimitHeaders(null, null, null, null, null, "6"));
+    assertEquals(List.of(Map.entry("Retry-After", "6")), added);
+  }
+
+  @Test
   void noHeadersTouchNoResponse() throws Throwable {
     // Not even a servlet response is needed (an unlimited call on any transport).
     ServletResponses.addHeaders("not a response", RateLimitHeaders.NONE);

@@ -84,6 +84,25 @@ class ToolCallGuardTest {
   }
 
   @Test
+  void theConfiguredHeaderSetIsWhatResponsesGetAndAReloadChangesIt() {
+    TestRuntime test = new TestRuntime(dir, CONFIG + "headers=ietf\n");
+    Proceed proceed = assertInstanceOf(Proceed.class, test.guard().check("get_track", true, alice()));
+    assertEquals(List.of(
+        Map.entry("RateLimit-Policy", "\"premium\";q=300;w=60"),
+        Map.entry("RateLimit", "\"premium\";r=299;t=1")), HeaderEntries.of(proceed.headers()));
+
+    test.rewrite(CONFIG + "headers=none\n");
+    for (int i = 0; i < 10; i++) {
+      Proceed admitted = assertInstanceOf(Proceed.class, test.guard().check("get_track", true, anonymous()));
+      assertEquals(List.of(), HeaderEntries.of(admitted.headers()), "call " + (i + 1));
+    }
+    Reject reject = assertInstanceOf(Reject.class, test.guard().check("get_track", true, anonymous()));
+    assertEquals(429, reject.httpStatus());
+    assertEquals(List.of(Map.entry("Retry-After", "6")), HeaderEntries.of(reject.headers()),
+        "a rejection tells when to retry whatever the set");
+  }
+
+  @Test
   void aRequiredKeyRefusesAnonymousHttpCallsButNotStdio() {
     TestRuntime test = new TestRuntime(dir, CONFIG + "identity.require-key=true\n");
     Reject reject = assertInstanceOf(Reject.class, test.guard().check("get_track", true, anonymous()));

@@ -33,8 +33,9 @@ import java.util.concurrent.TimeUnit;
  *       allocated ({@code TotalThreadAllocatedBytes} of its {@code java.lang:type=Threading}
  *       MXBean, over a local JMX connection opened through the Attach API), and each call's
  *       latency at the client. The caller has an API key on a tier it can never exhaust, so every
- *       call runs the tool; each response with the agent must carry the rate-limit headers, and
- *       none without it.
+ *       call runs the tool. A server with the agent must list its {@code rate_limit_status} and
+ *       one without it must not; each response with the agent must carry rate-limit headers
+ *       (unless {@code --headers none}), and none without it.
  *   <li><b>Start-up.</b> Pairs of {@code java -jar sample-mcp-server.jar --stdio} with stdin at
  *       end of file, without and with the agent, the order alternating: the wall time from
  *       starting the process until it exits.
@@ -48,7 +49,8 @@ import java.util.concurrent.TimeUnit;
  * java -cp benchmarks/target/benchmarks.jar dev.mcpratelimit.benchmarks.OverheadRun \
  *     [--pairs 12] [--warmup 100000] [--calls 60000] [--block 1] [--control] [--pin-cpu LAST|none] [--startup-pairs 10] \
  *     [--agent agent/target/mcp-ratelimit-agent.jar] [--server sample-mcp-server/target/sample-mcp-server.jar] \
- *     [--startup-config demo/ratelimit.properties] [--only with|without] [--jvm-option OPT]...
+ *     [--startup-config demo/ratelimit.properties] [--only with|without] [--headers all|x-ratelimit|ietf|none] \
+ *     [--jvm-option OPT]...
  * </pre>
  *
  * <p>{@code --pairs 0} or {@code --startup-pairs 0} skips that part. {@code --control} runs both
@@ -56,7 +58,8 @@ import java.util.concurrent.TimeUnit;
  * {@code --pin-cpu} (default: the last CPU this run may use; {@code none} to leave the scheduler
  * alone) runs the client and both servers on those CPUs during the measured window. {@code --only with} runs the
  * agent's servers only (e.g. with {@code --jvm-option -XX:StartFlightRecording=...} to profile
- * them). Paths are relative to the working directory (the repository root by default). Every
+ * them). {@code --headers} sets the per-call configuration's {@code headers} (default: unset, so
+ * all five). Paths are relative to the working directory (the repository root by default). Every
  * server JVM is destroyed at the end of its run, also on failure or Ctrl-C.
  */
 public final class OverheadRun {
@@ -67,7 +70,13 @@ public final class OverheadRun {
   private OverheadRun() {}
 
   record Options(Path agent, Path server, int pairs, int warmup, int calls, int block, boolean control, String pinCpu,
-      int startupPairs, Path startupConfig, String only, List<String> jvmOptions) {}
+      int startupPairs, Path startupConfig, String only, String headers, List<String> jvmOptions) {
+
+    /** Whether responses of the agent's servers carry rate-limit headers. */
+    boolean headersSent() {
+      return !"none".equals(headers);
+    }
+  }
 
   public static void main(String[] args) throws Exception {
     Options options = parse(args);
@@ -79,11 +88,15 @@ public final class OverheadRun {
     Path config = Files.createTempFile("overhead-run", ".properties");
     config.toFile().deleteOnExit();
     // One caller with a key, on a tier it cannot exhaust: every call is admitted and runs the tool.
-    Files.writeString(config, String.join("\n",
+    List<String> lines = new ArrayList<>(List.of(
         "tier.unlimited.rate=1000000/min",
         "tier.unlimited.burst=1000000",
         "caller.overhead.api-key-sha256=" + ApiKeys.sha256Hex(API_KEY),
-        "caller.overhead.tier=unlimited") + "\n", StandardCharsets.UTF_8);
+        "caller.overhead.tier=unlimited"));
+    if (options.headers() != null) {
+      lines.add("headers=" + options.headers());
+    }
+    Files.writeString(config, String.join("\n", lines) + "\n", StandardCharsets.UTF_8);
 
     System.out.printf(Locale.ROOT, "OverheadRun: %d CPUs, %s %s, load average %s%n",
         Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name"),
@@ -210,6 +223,7 @@ public final class OverheadRun {
     String pinCpu = CpuPinning.last(CpuPinning.cpus(ProcessHandle.current().pid()));
     int startupPairs = 10;
     String only = null;
+    String headers = null;
     List<String> jvmOptions = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       String value = i + 1 < args.length ? args[i + 1] : null;
@@ -233,10 +247,11 @@ public final class OverheadRun {
             throw new IllegalArgumentException("--only takes with or without");
           }
         }
+        case "--headers" -> headers = required(args[i], value);
         case "--jvm-option" -> jvmOptions.add(required(args[i], value));
         default -> throw new IllegalArgumentException("unknown argument " + args[i] + "; usage: OverheadRun [--pairs N]"
             + " [--warmup N] [--calls N] [--block N] [--control] [--pin-cpu CPUS|none] [--startup-pairs N] [--agent JAR] [--server JAR] [--startup-config FILE]"
-            + " [--only with|without] [--jvm-option OPT]...");
+            + " [--only with|without] [--headers all|x-ratelimit|ietf|none] [--jvm-option OPT]...");
       }
       i++;
     }
@@ -246,6 +261,7 @@ public final class OverheadRun {
     if (block < 1) {
       throw new IllegalArgumentException("--block takes at least 1");
     }
-    return new Options(agent, server, pairs, warmup, calls, block, control, pinCpu, startupPairs, startupConfig, only, List.copyOf(jvmOptions));
+    return new Options(agent, server, pairs, warmup, calls, block, control, pinCpu, startupPairs, startupConfig, only, headers,
+        List.copyOf(jvmOptions));
   }
 }

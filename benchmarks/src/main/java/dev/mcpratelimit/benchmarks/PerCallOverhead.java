@@ -119,6 +119,9 @@ final class PerCallOverhead {
             + "calls (both servers at once) + %d measured sequential tools/call get_track over Streamable HTTP, "
             + "the two servers called in turn, %d call(s) each%n", options.pairs(), options.warmup(), options.calls(),
         options.block());
+    if (options.headers() != null) {
+      System.out.println("the agent's servers run with headers=" + options.headers());
+    }
     if (options.pinCpu() != null) {
       System.out.println("the measured window runs this client and both servers on CPU " + options.pinCpu() + " only");
     }
@@ -167,6 +170,10 @@ final class PerCallOverhead {
       for (Side side : sides) {
         side.client = new RawMcpClient(side.server.awaitReady(), apiKey);
         side.client.initialize();
+        if (side.client.listsStatusTool() != side.attached) {
+          throw new IllegalStateException(side.attached ? "the server does not list rate_limit_status: is the agent attached?"
+              : "the server lists rate_limit_status although no agent is attached");
+        }
       }
       warmUp(sides);
       String clientCpus = null;
@@ -186,7 +193,7 @@ final class PerCallOverhead {
       for (int done = 0; done < options.calls(); done += options.block()) {
         for (Side side : sides) {
           for (int i = done; i < Math.min(options.calls(), done + options.block()); i++) {
-            side.nanos[i] = side.client.checkedCall(side.attached);
+            side.nanos[i] = side.client.checkedCall(side.attached && options.headersSent());
           }
         }
       }
@@ -227,7 +234,7 @@ final class PerCallOverhead {
       for (Side side : sides) {
         done.add(threads.submit(() -> {
           for (int i = 0; i < options.warmup(); i++) {
-            side.client.checkedCall(side.attached);
+            side.client.checkedCall(side.attached && options.headersSent());
           }
           return null;
         }));

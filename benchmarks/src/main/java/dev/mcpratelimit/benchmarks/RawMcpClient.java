@@ -18,7 +18,8 @@ import java.util.Locale;
  */
 final class RawMcpClient implements Closeable {
 
-  record Response(int status, String body, boolean rateLimitHeader, String sessionId) {}
+  /** @param rateLimitHeaders whether any of the agent's five rate-limit headers came with it */
+  record Response(int status, String body, boolean rateLimitHeaders, String sessionId) {}
 
   private final Socket socket;
   private final BufferedOutputStream out;
@@ -57,20 +58,29 @@ final class RawMcpClient implements Closeable {
         + "\"get_track\",\"arguments\":{\"id\":\"trk-1-1\"}}}");
   }
 
+  /** Whether the server lists the agent's {@code rate_limit_status} tool (whatever headers it sends). */
+  boolean listsStatusTool() throws IOException {
+    Response tools = post("{\"jsonrpc\":\"2.0\",\"id\":" + nextId++ + ",\"method\":\"tools/list\"}");
+    if (tools.status() != 200) {
+      throw new IllegalStateException("tools/list failed: HTTP " + tools.status() + " " + tools.body());
+    }
+    return tools.body().contains("\"rate_limit_status\"");
+  }
+
   /**
-   * One {@code get_track} call, checked: a tool result, and the agent's {@code X-RateLimit-Limit}
-   * header present exactly when {@code agent}. Returns the call's latency in nanoseconds.
+   * One {@code get_track} call, checked: a tool result, and rate-limit headers present exactly
+   * when {@code headers}. Returns the call's latency in nanoseconds.
    */
-  long checkedCall(boolean agent) throws IOException {
+  long checkedCall(boolean headers) throws IOException {
     long start = System.nanoTime();
     Response response = callGetTrack();
     long took = System.nanoTime() - start;
     if (response.status() != 200 || !response.body().contains("\"isError\":false")) {
       throw new IllegalStateException("call failed: HTTP " + response.status() + " " + response.body());
     }
-    if (response.rateLimitHeader() != agent) {
-      throw new IllegalStateException(agent ? "a response without the agent's X-RateLimit-Limit header: is the agent attached?"
-          : "a response with X-RateLimit-Limit although no agent is attached");
+    if (response.rateLimitHeaders() != headers) {
+      throw new IllegalStateException(headers ? "a response without the agent's rate-limit headers: is the agent attached?"
+          : "a response with rate-limit headers where none were expected");
     }
     return took;
   }
@@ -95,7 +105,8 @@ final class RawMcpClient implements Closeable {
       switch (name) {
         case "content-length" -> length = Long.parseLong(value);
         case "transfer-encoding" -> chunked = value.toLowerCase(Locale.ROOT).contains("chunked");
-        case "x-ratelimit-limit" -> rateLimit = true;
+        case "x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset", "ratelimit-policy", "ratelimit" ->
+            rateLimit = true;
         case "mcp-session-id" -> session = value;
         default -> { }
       }

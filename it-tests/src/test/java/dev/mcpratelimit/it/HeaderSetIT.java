@@ -1,0 +1,80 @@
+package dev.mcpratelimit.it;
+
+import static dev.mcpratelimit.it.Calls.TRACK;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.mcpratelimit.it.RawMcpClient.Response;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code headers}: an HTTP response gets the rate-limit headers of the configured set and no
+ * others, a reload changes the set, and a rejection keeps its 429 and {@code Retry-After} whatever
+ * the set. The sample server over Streamable HTTP, read with a plain HTTP client.
+ */
+class HeaderSetIT {
+
+  private static final List<String> RATE_LIMIT_HEADERS = List.of(
+      "x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset", "ratelimit-policy", "ratelimit");
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void responsesGetTheConfiguredHeadersAndRejectionsAlwaysTheirRetryAfter() throws Exception {
+    Path config = ConfigFile.write(dir, "ratelimit.properties", lines("ietf"));
+    try (ForkedServer server = ForkedServer.sampleServer().agent(config).start()) {
+      server.assertAgentStarted("enforce");
+      RawMcpClient client = RawMcpClient.connect(server, McpClients.API_KEY_HEADER, "key-sets");
+
+      Response ietf = client.callTool("get_track", TRACK);
+      ietf.assertToolResult("with headers=ietf");
+      assertEquals(List.of("ratelimit", "ratelimit-policy"), rateLimitHeaders(ietf), () -> "headers of " + ietf);
+      assertEquals("\"sets\";q=3;w=3600", ietf.requiredHeader("RateLimit-Policy"));
+      assertEquals("\"sets\";r=2;t=1200", ietf.requiredHeader("RateLimit"));
+
+      reload(server, config, lines("none"));
+      for (int call = 2; call <= 3; call++) {
+        Response none = client.callTool("get_track", TRACK);
+        none.assertToolResult("call " + call + " with headers=none");
+        assertEquals(List.of(), rateLimitHeaders(none), () -> "headers of " + none);
+      }
+      Response rejected = client.callTool("get_track", TRACK);
+      assertEquals(429, rejected.status(), () -> "the bucket kept its count across the reload: " + rejected);
+      assertEquals(List.of(), rateLimitHeaders(rejected), () -> "headers of " + rejected);
+      assertEquals(1200, rejected.longHeader("Retry-After"), 30.0, () -> "Retry-After of " + rejected);
+
+      reload(server, config, lines("x-ratelimit"));
+      Response trio = client.callTool("get_track", TRACK);
+      assertEquals(429, trio.status(), () -> "status of " + trio);
+      assertEquals(List.of("x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset"), rateLimitHeaders(trio),
+          () -> "headers of " + trio);
+      assertEquals(0, trio.longHeader("X-RateLimit-Remaining"));
+      assertEquals(1200, trio.longHeader("Retry-After"), 30.0, () -> "Retry-After of " + trio);
+    }
+  }
+
+  /** One caller on a tier of 3 an hour (a token every 1200 s, so nothing refills during the test). */
+  private static String[] lines(String headers) {
+    List<String> lines = new ArrayList<>(List.of("tier.sets.rate=3/h", "tier.sets.burst=3", "headers=" + headers));
+    lines.addAll(List.of(ConfigFile.caller("sets", "key-sets", "sets")));
+    return lines.toArray(String[]::new);
+  }
+
+  /** The five rate-limit headers present in {@code response}, lower case, sorted. */
+  private static List<String> rateLimitHeaders(Response response) {
+    return response.headerNames().stream().filter(RATE_LIMIT_HEADERS::contains).toList();
+  }
+
+  private static void reload(ForkedServer server, Path config, String[] lines) throws Exception {
+    int seen = server.stderr().size();
+    ConfigFile.replace(config, lines);
+    server.awaitStderr(seen, line -> line.equals("[mcp-ratelimit] INFO " + config
+        + ": reloaded; mode enforce, the new limits are in force"), Duration.ofSeconds(10));
+  }
+}
