@@ -18,24 +18,24 @@ class RateLimitHeadersTest {
 
   private static final BucketLimit FREE = new BucketLimit(10, Rate.perMinute(10));
   private static final long NOW = 1_795_752_990_250L; // epoch millis, a quarter second past
+  private static final Decision ADMITTED = new Decision(Outcome.ALLOWED, "alice", "free", "get_track", 1, Scope.CALLER,
+      FREE, 9, TimeUnit.SECONDS.toNanos(6), 0, null);
+  private static final Decision REJECTED = new Decision(Outcome.REJECTED, "alice", "free", "get_track", 1, Scope.CALLER,
+      FREE, 0, TimeUnit.MILLISECONDS.toNanos(59_500), TimeUnit.MILLISECONDS.toNanos(2_500), null);
 
   @Test
   void anAdmittedCallTellsLimitRemainingAndReset() {
-    Decision admitted = new Decision(Outcome.ALLOWED, "alice", "free", "get_track", 1, Scope.CALLER, FREE, 9,
-        TimeUnit.SECONDS.toNanos(6), 0, null);
     assertEquals(List.of(
         Map.entry("X-RateLimit-Limit", "10"),
         Map.entry("X-RateLimit-Remaining", "9"),
         Map.entry("X-RateLimit-Reset", "1795752997"),
         Map.entry("RateLimit-Policy", "\"free\";q=10;w=60"),
-        Map.entry("RateLimit", "\"free\";r=9;t=6")), HeaderEntries.of(RateLimitHeaders.of(admitted, NOW, HeaderSet.ALL)));
+        Map.entry("RateLimit", "\"free\";r=9;t=6")), HeaderEntries.of(RateLimitHeaders.of(ADMITTED, NOW, HeaderSet.ALL)));
   }
 
   @Test
   void aRejectionAddsRetryAfter() {
-    Decision rejected = new Decision(Outcome.REJECTED, "alice", "free", "get_track", 1, Scope.CALLER, FREE, 0,
-        TimeUnit.MILLISECONDS.toNanos(59_500), TimeUnit.MILLISECONDS.toNanos(2_500), null);
-    List<Map.Entry<String, String>> headers = HeaderEntries.of(RateLimitHeaders.of(rejected, NOW, HeaderSet.ALL));
+    List<Map.Entry<String, String>> headers = HeaderEntries.of(RateLimitHeaders.of(REJECTED, NOW, HeaderSet.ALL));
     assertEquals(Map.entry("RateLimit", "\"free\";r=0;t=60"), headers.get(4));
     assertEquals(Map.entry("Retry-After", "3"), headers.get(5));
     assertEquals(Map.entry("X-RateLimit-Reset", "1795753050"), headers.get(2));
@@ -98,9 +98,4 @@ class RateLimitHeadersTest {
     assertEquals(List.of(Map.entry("Retry-After", "3")), HeaderEntries.of(rejected));
     assertTrue(!rejected.isEmpty(), "a rejection's Retry-After is a header to send");
   }
-
-  private static final Decision ADMITTED = new Decision(Outcome.ALLOWED, "alice", "free", "get_track", 1, Scope.CALLER,
-      FREE, 9, TimeUnit.SECONDS.toNanos(6), 0, null);
-  private static final Decision REJECTED = new Decision(Outcome.REJECTED, "alice", "free", "get_track", 1, Scope.CALLER,
-      FREE, 0, TimeUnit.MILLISECONDS.toNanos(59_500), TimeUnit.MILLISECONDS.toNanos(2_500), null);
 }
