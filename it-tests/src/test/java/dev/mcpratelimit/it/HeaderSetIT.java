@@ -4,21 +4,26 @@ import static dev.mcpratelimit.it.Calls.TRACK;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.mcpratelimit.it.RawMcpClient.Response;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code headers}: an HTTP response gets the rate-limit headers of the configured set and no
  * others, a reload changes the set, and a rejection keeps its 429 and {@code Retry-After} whatever
- * the set. The sample server over Streamable HTTP, read with a plain HTTP client.
+ * the set. The sample server over Streamable HTTP, and Spring AI 2.0.0 on WebMVC and on WebFlux
+ * (where the headers go through the reactive response), read with a plain HTTP client.
  */
 class HeaderSetIT {
 
+  private static final Map<String, Object> ECHO = Map.of("text", "hi");
   private static final List<String> RATE_LIMIT_HEADERS = List.of(
       "x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset", "ratelimit-policy", "ratelimit");
 
@@ -56,6 +61,30 @@ class HeaderSetIT {
           () -> "headers of " + trio);
       assertEquals(0, trio.longHeader("X-RateLimit-Remaining"));
       assertEquals(1200, trio.longHeader("Retry-After"), 30.0, () -> "Retry-After of " + trio);
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"webmvc", "webflux"})
+  void springTransportsSendNoneWithHeadersNoneButARejectionsRetryAfter(String stack) throws Exception {
+    Path config = ConfigFile.write(dir, "ratelimit.properties", lines("none"));
+    Path jar = Path.of(System.getProperty("matrix.servers.dir")).resolve("spring-ai-2.0.0-" + stack + ".jar");
+    try (ForkedServer server = ForkedServer.executableJar(jar, "--server.port=0", "--spring.ai.mcp.server.protocol=STREAMABLE")
+        .jvmOption("-Dreactor.netty.ioShutdownQuietPeriod=0").agent(config).start()) {
+      RawMcpClient client = RawMcpClient.open(URI.create(server.url()), "2025-03-26", McpClients.API_KEY_HEADER, "key-sets");
+      try {
+        for (int call = 1; call <= 3; call++) {
+          Response admitted = client.callTool("echo", ECHO);
+          admitted.assertToolResult("call " + call + " on " + stack);
+          assertEquals(List.of(), rateLimitHeaders(admitted), () -> "headers of " + admitted);
+        }
+        Response rejected = client.callTool("echo", ECHO);
+        assertEquals(429, rejected.status(), () -> "status of " + rejected);
+        assertEquals(List.of(), rateLimitHeaders(rejected), () -> "headers of " + rejected);
+        assertEquals(1200, rejected.longHeader("Retry-After"), 30.0, () -> "Retry-After of " + rejected);
+      } finally {
+        client.close();
+      }
     }
   }
 
